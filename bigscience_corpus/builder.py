@@ -73,10 +73,12 @@ class SourceConfig(datasets.BuilderConfig):
     """Options shared by every loader. Loaders subclass it to add their own.
 
     Args:
+        inputs: the resolved input files (local paths or URLs); users give them as `data_files` (globs).
         fingerprint: digest of the inputs (set by `load_source`), so changed input files never hit a stale cache.
         max_doc_chars: longer documents are skipped and reported (a 50 MB one-line "page" is not prose).
     """
 
+    inputs: list[str] | None = None
     fingerprint: str | None = None
     max_doc_chars: int = 10_000_000
 
@@ -97,6 +99,17 @@ class SourceBuilder(datasets.GeneratorBasedBuilder):
 
     def _split_generators(self, dl_manager: datasets.DownloadManager) -> list[datasets.SplitGenerator]:
         return [datasets.SplitGenerator(name=datasets.Split.TRAIN, gen_kwargs={"shards": list(self._shards())})]
+
+    @classmethod
+    def input_fingerprint(cls) -> str:
+        """What, besides its data files, decides the builder's output (e.g. the version of a data package)."""
+        return ""
+
+    def input_files(self) -> list[str]:
+        """The resolved `data_files` (local paths or URLs), in a stable order."""
+        if not self.config.inputs:
+            raise ValueError(f"source {self.SOURCE!r} needs data_files")
+        return list(self.config.inputs)
 
     def _shards(self) -> list[Any]:
         """The independent units of input (files, languages...); `num_proc` jobs split this list."""

