@@ -55,10 +55,10 @@ class LocalFiles(SourceBuilder):
         if kind is None:
             self.skip("unsupported file type", name)
             return
-        found = False
+        found, skipped = 0, self._skips.total
         for found, doc in enumerate(getattr(self, f"_{kind}_documents")(path, name), start=1):
             yield doc
-        if not found:
+        if not found and self._skips.total == skipped:
             self.skip("file has no documents (empty)", name)
 
     def _record(self, record: dict[str, Any], key: str, name: str, where: dict[str, Any]) -> dict[str, Any] | None:

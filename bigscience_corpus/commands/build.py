@@ -30,10 +30,15 @@ def format_table(header: list[str], rows: list[list[Any]]) -> str:
     """A plain aligned text table for the terminal."""
     cells = [header] + [[str(c) for c in row] for row in rows]
     widths = [max(len(row[i]) for row in cells) for i in range(len(header))]
-    lines = ["  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(row, widths)))
+    numeric = [all(_is_number(row[i]) for row in cells[1:]) for i in range(len(header))]
+    lines = ["  ".join(c.rjust(w) if num else c.ljust(w) for c, w, num in zip(row, widths, numeric))
              for row in cells]
     lines.insert(1, "  ".join("-" * w for w in widths))
     return "\n".join(lines)
+
+
+def _is_number(cell: str) -> bool:
+    return cell.rstrip("%").replace(".", "", 1).isdigit()
 
 
 def summary(result: BuildResult) -> str:
