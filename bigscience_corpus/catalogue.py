@@ -23,8 +23,10 @@ from .errors import UserError
 from .schema import digest
 
 REMOTE_PREFIXES = ("http://", "https://", "hf://", "s3://", "gs://")
-#: The checkout's root (fixtures live under it); absent when the package is installed from a wheel.
-REPO_ROOT = Path(__file__).resolve().parent.parent
+#: Relative paths in loaders' FIXTUREs and in embedded recipes start here (the demo data ships in the package).
+PACKAGE_DIR = Path(__file__).resolve().parent
+#: The checkout's root, where `sources new` writes (meaningless when installed from a wheel).
+REPO_ROOT = PACKAGE_DIR.parent
 
 
 @dataclass
@@ -37,7 +39,7 @@ class Source:
     card_path: Path
     card: Card | None
     problems: list[str]
-    #: Options that build the source from its test fixture (paths relative to the checkout's root).
+    #: Options that build the source from its test fixture (paths relative to `PACKAGE_DIR`).
     fixture: dict[str, Any]
 
     @property

@@ -35,16 +35,10 @@ def write_split(ds: datasets.Dataset, root: Path, config: str, split: str, max_s
     num_bytes = ds.data.nbytes
     shards = max(1, math.ceil(num_bytes / convert_file_size_to_int(max_shard_size)))
     files = []
-    bars = datasets.is_progress_bar_enabled()
-    datasets.disable_progress_bars()  # one bar per shard of every config would flood the terminal
-    try:
-        for index in range(shards):
-            path = folder / f"{split}-{index:05d}-of-{shards:05d}.parquet"
-            ds.shard(shards, index, contiguous=True).to_parquet(str(path))
-            files.append(str(path.relative_to(root)))
-    finally:
-        if bars:
-            datasets.enable_progress_bars()
+    for index in range(shards):
+        path = folder / f"{split}-{index:05d}-of-{shards:05d}.parquet"
+        ds.shard(shards, index, contiguous=True).to_parquet(str(path))
+        files.append(str(path.relative_to(root)))
     size = sum(os.path.getsize(root / f) for f in files)
     return WrittenSplit(config, split, len(ds), files, num_bytes, size)
 

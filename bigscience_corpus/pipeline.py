@@ -14,6 +14,7 @@ from typing import Any
 
 import datasets
 import numpy as np
+from tqdm.auto import tqdm
 
 from . import hub_layout, mixture
 from .builder import SkipReport
@@ -167,17 +168,22 @@ def build_corpus(recipe: Recipe, out_root: str | Path = "out", cache_dir: str | 
 
 def _write_configs(mixed: datasets.Dataset, splits: dict[str, Any], root: Path, recipe: Recipe):
     """Write the default config (every language, interleaved) and one config per language."""
-    written = []
+    parts = []
     for split, rows in splits.items():
         ds = mixture.interleaved(mixed.select(rows), recipe.seed)
         if len(ds) == 0:
             continue
-        written.append(hub_layout.write_split(ds, root, hub_layout.DEFAULT_CONFIG, split, recipe.max_shard_size))
+        parts.append((hub_layout.DEFAULT_CONFIG, split, ds))
         langs = np.array(ds["lang"], dtype=object)
-        for lang in sorted(set(langs)):
-            written.append(hub_layout.write_split(ds.select(np.flatnonzero(langs == lang)), root, lang, split,
-                                                  recipe.max_shard_size))
-    return written
+        parts += [(lang, split, ds.select(np.flatnonzero(langs == lang))) for lang in sorted(set(langs))]
+    bars = datasets.is_progress_bar_enabled()
+    datasets.disable_progress_bars()  # one bar per shard of every config would flood the terminal: one in all
+    try:
+        return [hub_layout.write_split(ds, root, config, split, recipe.max_shard_size)
+                for config, split, ds in tqdm(parts, desc="writing parquet shards", unit=" splits")]
+    finally:
+        if bars:
+            datasets.enable_progress_bars()
 
 
 def composition(mixed: datasets.Dataset, splits: dict[str, Any]) -> list[dict[str, Any]]:

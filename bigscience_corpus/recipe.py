@@ -122,7 +122,9 @@ def load_recipe(path_or_name: str | None = None) -> Recipe:
         if not embedded.is_file():
             raise UserError(f"no recipe file {name!r} and no embedded recipe of that name "
                             f"(embedded: {', '.join(embedded_recipes())})")
-        text, where, base_dir = embedded.read_text(encoding="utf-8"), f"<embedded recipe {name}>", "."
+        # Relative data_files of embedded recipes point into the package (its demo data).
+        text, where, base_dir = embedded.read_text(encoding="utf-8"), f"<embedded recipe {name}>", str(
+            Path(str(resources.files(__package__))))
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as err:

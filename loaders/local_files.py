@@ -14,7 +14,7 @@ from bigscience_corpus.schema import document
 FORMATS = {".jsonl": "jsonl", ".json": "jsonl", ".ndjson": "jsonl", ".parquet": "parquet", ".txt": "text",
            ".text": "text", ".md": "text"}
 
-FIXTURE = {"data_files": "tests/fixtures/local_files/*", "lang": "fr", "text_unit": "paragraph"}
+FIXTURE = {"data_files": "demo_data/local_files/*", "lang": "fr", "text_unit": "paragraph"}
 
 
 @dataclass

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from ..catalogue import REPO_ROOT, Source, build_source, sources
+from ..catalogue import PACKAGE_DIR, REPO_ROOT, Source, build_source, sources
 from ..errors import UserError
 from .build import format_table
 
@@ -45,7 +45,7 @@ def check_source(source: Source, cache_dir: str | None) -> list[str]:
     if not source.fixture:
         return problems + ["loader defines no FIXTURE (options that build it from a test fixture)"]
     try:
-        built = build_source(source.name, source.fixture, cache_dir=cache_dir, base_dir=REPO_ROOT)
+        built = build_source(source.name, source.fixture, cache_dir=cache_dir, base_dir=PACKAGE_DIR)
     except UserError as err:
         return problems + [f"does not build from its fixture: {err}"]
     ds = built.dataset
@@ -90,8 +90,8 @@ from bigscience_corpus.builder import SourceBuilder, SourceConfig
 from bigscience_corpus.io import bounded_lines, common_root, open_binary, relative
 from bigscience_corpus.schema import document
 
-#: Options that build this source from its test fixture (paths relative to the checkout's root).
-FIXTURE = {{"data_files": "tests/fixtures/{name}/*"}}
+#: Options that build this source from its fixture, which is also its demo data (paths relative to the package).
+FIXTURE = {{"data_files": "demo_data/{name}/*"}}
 
 
 @dataclass
@@ -159,11 +159,11 @@ TODO: gaps, biases, quality problems.
 """
 
 TEST_TEMPLATE = '''"""Tests of the {name} loader on its fixture (the catalogue test also builds it)."""
-from bigscience_corpus.catalogue import REPO_ROOT, build_source, get_source
+from bigscience_corpus.catalogue import PACKAGE_DIR, build_source, get_source
 
 
 def test_{name}_fixture_documents(tmp_path):
-    docs = build_source("{name}", get_source("{name}").fixture, cache_dir=str(tmp_path), base_dir=REPO_ROOT).dataset
+    docs = build_source("{name}", get_source("{name}").fixture, cache_dir=str(tmp_path), base_dir=PACKAGE_DIR).dataset
     assert len(docs) > 0
     # TODO: assert what this source's documents must look like (language, meta fields, a known text).
 '''
@@ -178,7 +178,7 @@ def new(args: argparse.Namespace) -> int:
     files = {root / "loaders" / f"{name}.py": LOADER_TEMPLATE.format(name=name, cls=cls, title=cls),
              root / "cards" / f"{name}.md": CARD_TEMPLATE.format(name=name),
              root / "tests" / f"test_source_{name}.py": TEST_TEMPLATE.format(name=name),
-             root / "tests" / "fixtures" / name / "README.md":
+             root / "bigscience_corpus" / "demo_data" / name / "README.md":
                  f"Fixture of `{name}`: TODO where the real text comes from and the script that made it.\n"}
     existing = [str(p) for p in files if p.exists()]
     if existing:
@@ -187,6 +187,7 @@ def new(args: argparse.Namespace) -> int:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
         print(f"created {path}")
-    print(f"Next: put a small real-format fixture in tests/fixtures/{name}/, fill in every TODO, then run "
+    print(f"Next: put a small real-format fixture in bigscience_corpus/demo_data/{name}/ (made by a script in "
+          f"tests/fixtures/), fill in every TODO, then run "
           f"`bigscience-corpus sources validate {name}` and `pytest tests/test_source_{name}.py`.")
     return 0
