@@ -82,12 +82,18 @@ def language_rows(result: "BuildResult") -> list[list[Any]]:
 
 
 def source_rows(result: "BuildResult") -> list[list[Any]]:
-    """Per source: documents loaded, skipped as unreadable, dropped by steps, removed as duplicates, published."""
+    """Per source: documents loaded, skipped as unreadable, dropped by steps, removed as duplicates, published
+    (documents, MB, words)."""
+    published: dict[str, Counter] = {}
+    for row in result.composition:
+        published.setdefault(row["source"], Counter()).update({k: row[k] for k in ("bytes", "words")})
     return [[s.name, s.loaded, s.skips.total, sum(s.dropped.values()), s.after_steps - s.after_dedup,
-             s.after_sampling] for s in result.sources]
+             s.after_dedup - s.after_sampling, s.after_sampling, f"{published.get(s.name, Counter())['bytes'] / 1e6:.3f}",
+             published.get(s.name, Counter())["words"]] for s in result.sources]
 
 
-SOURCE_HEADER = ["source", "loaded", "skipped (unreadable)", "dropped by steps", "duplicates", "published"]
+SOURCE_HEADER = ["source", "loaded", "skipped (unreadable)", "dropped by steps", "duplicates", "sampled out",
+                 "published", "MB", "words"]
 LANGUAGE_HEADER = ["language", "train docs", "validation docs", "MB", "words", "share of bytes"]
 
 

@@ -132,3 +132,8 @@ def _run_cli_recipe_text():
     from importlib import resources
 
     return resources.files("bigscience_corpus").joinpath("recipes/demo.yaml").read_text(encoding="utf-8")
+
+
+def test_worker_processes_do_not_change_the_corpus(built, tmp_path):
+    assert main(["build", "--out", str(tmp_path), "--num-proc", "2"]) == 0
+    assert _sha(tmp_path / NAME) == _sha(built)

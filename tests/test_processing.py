@@ -83,3 +83,13 @@ def test_every_step_handles_empty_none_and_letterless_text(name):
     out = build_step(name)(batch)
     assert len(out["text"]) == 3
     assert all(len(column) == 3 for column in out.values())
+
+
+@pytest.mark.parametrize("name", sorted(STEPS))
+def test_every_step_pickles_after_use_for_worker_processes(name, udhr):
+    import pickle
+
+    step = build_step(name)
+    step({"text": [udhr["en_Latn"]], "lang": ["en"]})  # resources a step loads lazily are loaded now
+    clone = pickle.loads(pickle.dumps(step))
+    assert clone({"text": [udhr["ur_Arab"]], "lang": ["ur"]}) == step({"text": [udhr["ur_Arab"]], "lang": ["ur"]})
