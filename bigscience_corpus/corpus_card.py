@@ -69,32 +69,36 @@ def _table(header: list[str], rows: list[list[Any]]) -> str:
     return "\n".join(lines)
 
 
-def language_rows(result: "BuildResult") -> list[list[Any]]:
-    """Per language: train and validation documents, MB and words, and the share of the corpus bytes."""
+def _units(result: "BuildResult") -> list[str]:
+    """Size units the composition has: words always, tokens when the recipe names a tokenizer."""
+    return ["words", "tokens"] if result.composition and "tokens" in result.composition[0] else ["words"]
+
+
+def language_table(result: "BuildResult") -> tuple[list[str], list[list[Any]]]:
+    """Per language: train and validation documents, MB, words (tokens), and the share of the corpus bytes."""
+    units = _units(result)
     per_lang: dict[str, Counter] = {}
     for row in result.composition:
         per_lang.setdefault(row["lang"], Counter()).update(
-            {f"{row['split']}_{k}": row[k] for k in ("documents", "bytes", "words")})
-    total = sum(c["train_bytes"] + c["validation_bytes"] for c in per_lang.values()) or 1
-    return [[lang, c["train_documents"], c["validation_documents"], f"{(c['train_bytes'] + c['validation_bytes']) / 1e6:.3f}",
-             c["train_words"] + c["validation_words"], f"{100 * (c['train_bytes'] + c['validation_bytes']) / total:.1f}%"]
-            for lang, c in sorted(per_lang.items())]
+            {"bytes": row["bytes"], f"{row['split']}_documents": row["documents"], **{u: row[u] for u in units}})
+    total = sum(c["bytes"] for c in per_lang.values()) or 1
+    rows = [[lang, c["train_documents"], c["validation_documents"], f"{c['bytes'] / 1e6:.3f}",
+             *(c[u] for u in units), f"{100 * c['bytes'] / total:.1f}%"] for lang, c in sorted(per_lang.items())]
+    return ["language", "train docs", "validation docs", "MB", *units, "share of bytes"], rows
 
 
-def source_rows(result: "BuildResult") -> list[list[Any]]:
-    """Per source: documents loaded, skipped as unreadable, dropped by steps, removed as duplicates, published
-    (documents, MB, words)."""
+def source_table(result: "BuildResult") -> tuple[list[str], list[list[Any]]]:
+    """Per source: documents loaded, skipped as unreadable, dropped by steps, removed as duplicates, sampled out,
+    published, and the published MB, words (tokens)."""
+    units = _units(result)
     published: dict[str, Counter] = {}
     for row in result.composition:
-        published.setdefault(row["source"], Counter()).update({k: row[k] for k in ("bytes", "words")})
-    return [[s.name, s.loaded, s.skips.total, sum(s.dropped.values()), s.after_steps - s.after_dedup,
+        published.setdefault(row["source"], Counter()).update({k: row[k] for k in ["bytes", *units]})
+    rows = [[s.name, s.loaded, s.skips.total, sum(s.dropped.values()), s.after_steps - s.after_dedup,
              s.after_dedup - s.after_sampling, s.after_sampling, f"{published.get(s.name, Counter())['bytes'] / 1e6:.3f}",
-             published.get(s.name, Counter())["words"]] for s in result.sources]
-
-
-SOURCE_HEADER = ["source", "loaded", "skipped (unreadable)", "dropped by steps", "duplicates", "sampled out",
-                 "published", "MB", "words"]
-LANGUAGE_HEADER = ["language", "train docs", "validation docs", "MB", "words", "share of bytes"]
+             *(published.get(s.name, Counter())[u] for u in units)] for s in result.sources]
+    return ["source", "loaded", "skipped (unreadable)", "dropped by steps", "duplicates", "sampled out",
+            "published", "MB", *units], rows
 
 
 def card_text(result: "BuildResult") -> str:
@@ -133,6 +137,7 @@ def card_text(result: "BuildResult") -> str:
 
 ### Dataset Description
 Built by `bigscience-corpus` {__version__} from the recipe recorded in `manifest.json` (seed {recipe.seed}).
+Sizes are in whitespace words (each Han character counts as a word){f"; tokens are `{recipe.tokenizer}` tokens" if recipe.tokenizer else ""}.
 {len(langs)} languages, {len(result.sources)} sources. Configs: {config_list}; the default config `{hub_layout.DEFAULT_CONFIG}`
 holds every language interleaved.
 
@@ -153,9 +158,9 @@ Splits: `train` and `validation` (per language, {recipe.validation:.0%} of docum
 language has two or more), assigned from a seeded digest of each id so they are stable across rebuilds.
 
 ### Composition
-{_table(LANGUAGE_HEADER, language_rows(result))}
+{_table(*language_table(result))}
 
-{_table(SOURCE_HEADER, source_rows(result))}
+{_table(*source_table(result))}
 
 ## Dataset Creation
 

@@ -25,6 +25,7 @@ from .processing.dedup import STAGES
 from .processing.quality import words
 from .recipe import Recipe, SourceEntry
 from .schema import DOCUMENT_COLUMNS
+from .tokens import Tokenizer, count_tokens, load_tokenizer
 
 #: Dropped documents shown per reason in the report.
 DROP_SAMPLES = 3
@@ -56,7 +57,8 @@ class BuildResult:
 
 
 def plan(recipe: Recipe) -> dict[int, list[Step]]:
-    """Check the whole recipe against the catalogue and build its steps, before any data is read."""
+    """Check the whole recipe against the catalogue and build its steps, before any data is read.
+    (The tokenizer, if any, is loaded by `build_corpus` before any data is read, too.)"""
     steps: dict[int, list[Step]] = {}
     for i, entry in enumerate(recipe.sources):
         source = get_source(entry.source)
@@ -118,6 +120,7 @@ def build_corpus(recipe: Recipe, out_root: str | Path = "out", cache_dir: str | 
                  num_proc: int | None = None) -> BuildResult:
     """Build the corpus of `recipe` into `<out_root>/<recipe.name>/` (written atomically)."""
     steps = plan(recipe)
+    tokenizer = load_tokenizer(recipe.tokenizer, recipe.base_dir) if recipe.tokenizer else None
     stage = _stages(len(recipe.sources) + 3)
     parts, results = [], []
     for i, entry in enumerate(recipe.sources):
@@ -154,7 +157,7 @@ def build_corpus(recipe: Recipe, out_root: str | Path = "out", cache_dir: str | 
     tmp = Path(tempfile.mkdtemp(prefix=f".{recipe.name}.", dir=out_dir.parent))
     try:
         written = _write_configs(mixed, splits, tmp, recipe)
-        result = BuildResult(recipe, out_dir, results, dedup_reports, written, composition(mixed, splits))
+        result = BuildResult(recipe, out_dir, results, dedup_reports, written, composition(mixed, splits, tokenizer))
         from .corpus_card import write_card_and_manifest  # the card needs every figure above
 
         write_card_and_manifest(result, tmp)
@@ -186,15 +189,21 @@ def _write_configs(mixed: datasets.Dataset, splits: dict[str, Any], root: Path, 
             datasets.enable_progress_bars()
 
 
-def composition(mixed: datasets.Dataset, splits: dict[str, Any]) -> list[dict[str, Any]]:
-    """Documents, bytes and words per (language, source, split) of the published corpus."""
+def composition(mixed: datasets.Dataset, splits: dict[str, Any], tokenizer: Tokenizer | None = None
+                ) -> list[dict[str, Any]]:
+    """Documents, bytes, words (and tokens, given a tokenizer) per (language, source, split) of the corpus."""
     split_of = np.empty(len(mixed), dtype=object)
     for split, rows in splits.items():
         split_of[rows] = split
     totals: dict[tuple[str, str, str], Counter] = {}
-    for i, (text, lang, source) in enumerate(zip(mixed["text"], mixed["lang"], mixed["source"])):
-        totals.setdefault((lang, source, split_of[i]), Counter()).update(
-            documents=1, bytes=len(text.encode("utf-8")), words=len(words(text)))
+    for start in range(0, len(mixed), 1000):
+        batch = mixed[start:start + 1000]
+        tokens = count_tokens(tokenizer, batch["text"]) if tokenizer else None
+        for i, (text, lang, source) in enumerate(zip(batch["text"], batch["lang"], batch["source"])):
+            figures = {"documents": 1, "bytes": len(text.encode("utf-8")), "words": len(words(text))}
+            if tokens:
+                figures["tokens"] = tokens[i]
+            totals.setdefault((lang, source, split_of[start + i]), Counter()).update(figures)
     return [{"lang": lang, "source": source, "split": split, **figures}
             for (lang, source, split), figures in sorted(totals.items())]
 

@@ -41,6 +41,8 @@ class Recipe:
     validation: float = 0.05
     repo_id: str | None = None
     max_shard_size: str = "256MB"
+    #: Tokenizer (tokenizer.json path or Hub id) whose token counts the summary and card report.
+    tokenizer: str | None = None
     #: Where relative `data_files` in source options are resolved (the recipe file's folder).
     base_dir: str = "."
     path: str = "<recipe>"
@@ -54,7 +56,7 @@ class Recipe:
 _TOP_KEYS = {"name", "description", "seed", "sources", "steps", "dedup", "splits", "output"}
 _SOURCE_KEYS = {"source", "options", "steps", "ratio"}
 _SPLITS_KEYS = {"validation"}
-_OUTPUT_KEYS = {"repo_id", "max_shard_size"}
+_OUTPUT_KEYS = {"repo_id", "max_shard_size", "tokenizer"}
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 
 
@@ -108,7 +110,7 @@ def parse_recipe(data: Any, path: str = "<recipe>", base_dir: str = ".") -> Reci
     return Recipe(name=name, sources=entries, description=str(data.get("description", "")), seed=seed,
                   steps=list(data.get("steps") or []), dedup=list(data.get("dedup") or []),
                   validation=float(validation), repo_id=output.get("repo_id"),
-                  max_shard_size=str(output.get("max_shard_size", "256MB")), base_dir=base_dir, path=path)
+                  max_shard_size=str(output.get("max_shard_size", "256MB")), tokenizer=output.get("tokenizer"), base_dir=base_dir, path=path)
 
 
 def load_recipe(path_or_name: str | None = None) -> Recipe:

@@ -137,3 +137,37 @@ def _run_cli_recipe_text():
 def test_worker_processes_do_not_change_the_corpus(built, tmp_path):
     assert main(["build", "--out", str(tmp_path), "--num-proc", "2"]) == 0
     assert _sha(tmp_path / NAME) == _sha(built)
+
+
+def test_token_counts_with_the_recipes_tokenizer(built, tmp_path):
+    """A BPE tokenizer trained on the demo's own text: the token counts reported equal an independent count."""
+    from tokenizers import Tokenizer, models, pre_tokenizers, trainers
+
+    from bigscience_corpus.catalogue import PACKAGE_DIR
+
+    tokenizer = Tokenizer(models.BPE(unk_token="[UNK]"))
+    tokenizer.pre_tokenizer = pre_tokenizers.Whitespace()
+    tokenizer.train_from_iterator(datasets.load_dataset(str(built))["train"]["text"],
+                                  trainers.BpeTrainer(vocab_size=400, special_tokens=["[UNK]"]))
+    tokenizer.save(str(tmp_path / "tokenizer.json"))
+    recipe = yaml.safe_load(_run_cli_recipe_text())
+    recipe["output"]["tokenizer"] = "tokenizer.json"  # relative to the recipe file
+    recipe["sources"][1]["options"]["data_files"] = str(PACKAGE_DIR / "demo_data" / "local_files" / "*")
+    (tmp_path / "recipe.yaml").write_text(yaml.safe_dump(recipe), encoding="utf-8")
+    assert main(["build", str(tmp_path / "recipe.yaml"), "--out", str(tmp_path / "out")]) == 0
+    manifest = json.loads((tmp_path / "out" / NAME / "manifest.json").read_text())
+    french = datasets.load_dataset(str(tmp_path / "out" / NAME), "fr")
+    expected = sum(len(tokenizer.encode(t, add_special_tokens=False).ids) for split in french.values()
+                   for t in split["text"])
+    assert sum(r["tokens"] for r in manifest["composition"] if r["lang"] == "fr") == expected
+    card = (tmp_path / "out" / NAME / "README.md").read_text(encoding="utf-8")
+    assert "| language | train docs | validation docs | MB | words | tokens | share of bytes |" in card
+
+
+def test_unloadable_tokenizer_is_a_user_error(tmp_path):
+    recipe = yaml.safe_load(_run_cli_recipe_text())
+    recipe["output"]["tokenizer"] = "no-such-org/no-such-tokenizer"
+    (tmp_path / "recipe.yaml").write_text(yaml.safe_dump(recipe), encoding="utf-8")
+    result = _run_cli("build", str(tmp_path / "recipe.yaml"), "--out", str(tmp_path / "out"))
+    assert result.returncode == 2
+    assert result.stderr.startswith("error: output.tokenizer: cannot load tokenizer 'no-such-org/no-such-tokenizer'")

@@ -4,7 +4,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from ..corpus_card import LANGUAGE_HEADER, SOURCE_HEADER, language_rows, source_rows
+from ..corpus_card import language_table, source_table
 from ..pipeline import BuildResult, build_corpus
 from ..recipe import load_recipe
 
@@ -45,7 +45,7 @@ def summary(result: BuildResult) -> str:
     """One screen: where the corpus went, documents/bytes/words per language and source, what was dropped."""
     lines = [f"Corpus {result.recipe.name!r} written to {result.out_dir}/",
              f"  load it with: datasets.load_dataset({str(result.out_dir)!r}, 'fr')  (or no config for all languages)",
-             "", format_table(SOURCE_HEADER, source_rows(result)), ""]
+             "", format_table(*source_table(result)), ""]
     for s in result.sources:
         for reason, count in sorted(s.skips.counts.items()):
             lines.append(f"  skipped  {s.name}: {count} × {reason}")
@@ -53,6 +53,5 @@ def summary(result: BuildResult) -> str:
             lines.append(f"  dropped  {s.name}: {count} by {step} (e.g. {s.drop_samples[step][0]['reason']})")
     for name, report in result.dedup.items():
         lines.append(f"  dedup    {name}: {report.get('removed', 0)} removed")
-    rows = language_rows(result)
-    lines += ["", format_table(LANGUAGE_HEADER, rows)]
+    lines += ["", format_table(*language_table(result))]
     return "\n".join(lines)
