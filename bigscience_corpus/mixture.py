@@ -19,12 +19,12 @@ def uniform(seed: int, purpose: str, ids: list[str]) -> np.ndarray:
     return np.array([int(digest(f"{seed}:{purpose}:{i}", 8), 16) / 2.0**64 for i in ids], dtype=np.float64)
 
 
-def sample(ds: datasets.Dataset, ratio: float, seed: int) -> datasets.Dataset:
-    """Keep about `ratio` of the documents (each with probability `ratio`)."""
-    if ratio >= 1 or len(ds) == 0:
+def sample(ds: datasets.Dataset, ratios: dict[str, float], seed: int) -> datasets.Dataset:
+    """Keep about `ratios[source]` of each source's documents (each with that probability)."""
+    if all(r >= 1 for r in ratios.values()) or len(ds) == 0:
         return ds
-    keep = np.flatnonzero(uniform(seed, "sample", ds["id"]) < ratio)
-    return ds.select(keep)
+    ratio = np.array([ratios.get(s, 1.0) for s in ds["source"]])
+    return ds.select(np.flatnonzero(uniform(seed, "sample", list(ds["id"])) < ratio))
 
 
 def split_rows(ids: list[str], langs: list[str], validation: float, seed: int) -> dict[str, np.ndarray]:
@@ -43,4 +43,4 @@ def split_rows(ids: list[str], langs: list[str], validation: float, seed: int) -
 
 def interleaved(ds: datasets.Dataset, seed: int) -> datasets.Dataset:
     """The documents in a seeded order that mixes sources and languages (a stable shuffle)."""
-    return ds.select(np.argsort(uniform(seed, "order", ds["id"]), kind="stable"))
+    return ds.select(np.argsort(uniform(seed, "order", list(ds["id"])), kind="stable"))

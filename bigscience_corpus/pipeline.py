@@ -17,6 +17,7 @@ import numpy as np
 from tqdm.auto import tqdm
 
 from . import hub_layout, mixture
+from .corpus_card import write_card_and_manifest
 from .builder import SkipReport
 from .catalogue import build_source, get_source
 from .errors import UserError
@@ -142,10 +143,11 @@ def build_corpus(recipe: Recipe, out_root: str | Path = "out", cache_dir: str | 
         result.after_dedup = per_source.get(result.name, 0)
 
     stage("mixture and splits")
-    mixed = datasets.concatenate_datasets([
-        mixture.sample(corpus.filter(lambda s, n=e.source: [x == n for x in s], input_columns="source",
-                                     batched=True), e.ratio, recipe.seed)
-        for e in recipe.sources])
+    mixed = mixture.sample(corpus, {e.source: e.ratio for e in recipe.sources}, recipe.seed)
+    if len(mixed) == 0:
+        dropped = {r.name: dict(r.dropped) for r in results}
+        raise UserError(f"no document is left to publish (dropped by steps: {dropped}); loosen the steps or "
+                        "check the sources", recipe.path)
     per_source = Counter(mixed["source"])
     for result in results:
         result.after_sampling = per_source.get(result.name, 0)
@@ -158,8 +160,6 @@ def build_corpus(recipe: Recipe, out_root: str | Path = "out", cache_dir: str | 
     try:
         written = _write_configs(mixed, splits, tmp, recipe)
         result = BuildResult(recipe, out_dir, results, dedup_reports, written, composition(mixed, splits, tokenizer))
-        from .corpus_card import write_card_and_manifest  # the card needs every figure above
-
         write_card_and_manifest(result, tmp)
         if out_dir.exists():
             shutil.rmtree(out_dir)

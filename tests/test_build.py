@@ -171,3 +171,25 @@ def test_unloadable_tokenizer_is_a_user_error(tmp_path):
     result = _run_cli("build", str(tmp_path / "recipe.yaml"), "--out", str(tmp_path / "out"))
     assert result.returncode == 2
     assert result.stderr.startswith("error: output.tokenizer: cannot load tokenizer 'no-such-org/no-such-tokenizer'")
+
+
+def test_a_recipe_that_drops_everything_says_so(tmp_path):
+    recipe = yaml.safe_load(_run_cli_recipe_text())
+    recipe["sources"] = [recipe["sources"][0]]
+    recipe["steps"] = [{"name": "word_count", "params": {lang: {"min_words": 10_000} for lang in ("default", "en",
+                        "fr", "es", "pt", "ar", "zh", "hi", "ur", "bn", "ca", "eu", "id", "vi")}}]
+    (tmp_path / "recipe.yaml").write_text(yaml.safe_dump(recipe), encoding="utf-8")
+    result = _run_cli("build", str(tmp_path / "recipe.yaml"), "--out", str(tmp_path / "out"))
+    assert result.returncode == 2 and "no document is left to publish" in result.stderr
+    assert "'word_count': " in result.stderr
+
+
+def test_validate_reports_each_problem_and_fails(tmp_path, monkeypatch, capsys):
+    udhr = sources()["udhr"]
+    monkeypatch.setattr(udhr, "problems", ["missing required key 'license'"])
+    monkeypatch.setattr(udhr, "fixture", {"languages": ["xx-Nope"]})
+    assert main(["sources", "validate", "udhr", "--cache-dir", str(tmp_path)]) == 1
+    captured = capsys.readouterr()
+    assert "udhr.py / udhr.md: missing required key 'license'" in captured.err
+    assert "udhr.py / udhr.md: does not build from its fixture" in captured.err
+    assert "FAIL  udhr" in captured.out and "0 valid, 1 with problems" in captured.out
