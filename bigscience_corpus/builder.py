@@ -17,6 +17,7 @@ from typing import Any, ClassVar, Iterator
 import datasets
 from datasets.builder import Key
 
+from .io import READ_ERRORS
 from .schema import DOCUMENT_FEATURES, digest
 
 SKIP_FILE_PREFIX = "skips-"
@@ -138,7 +139,7 @@ class SourceBuilder(datasets.GeneratorBasedBuilder):
                         else:
                             yield Key(shard_idx, item), doc
                             item += 1
-                except (OSError, EOFError, ValueError, UnicodeError) as err:
+                except READ_ERRORS as err:
                     # What was read before the fault has been kept; the rest of this shard is lost and said so.
                     self.skip(f"unreadable input ({type(err).__name__})", f"{shard}: {err}"[:300])
         finally:

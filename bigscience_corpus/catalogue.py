@@ -20,7 +20,7 @@ from . import loaders as _loaders_package
 from .builder import SkipReport, SourceBuilder
 from .source_card import Card, card_problems, read_card
 from .errors import UserError
-from .schema import digest
+from .schema import DOCUMENT_FEATURES, digest
 
 REMOTE_PREFIXES = ("http://", "https://", "hf://", "s3://", "gs://")
 #: Relative paths in loaders' FIXTUREs and in embedded recipes start here (the demo data ships in the package).
@@ -137,7 +137,10 @@ def build_source(name: str, options: dict[str, Any] | None = None, cache_dir: st
     try:
         builder = source.builder(cache_dir=cache_dir, fingerprint=fingerprint, **options)
         builder.download_and_prepare(num_proc=num_proc)
-        dataset = builder.as_dataset(split="train")
+        if builder.info.splits["train"].num_examples == 0:  # datasets refuses to open an empty split
+            dataset = datasets.Dataset.from_dict({c: [] for c in DOCUMENT_FEATURES}, features=DOCUMENT_FEATURES)
+        else:
+            dataset = builder.as_dataset(split="train")
     except UserError:
         raise
     except Exception as err:  # a loader bug or an unusable input: name the loader, keep it to one line

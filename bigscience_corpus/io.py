@@ -6,7 +6,11 @@ import gzip
 import io
 import lzma
 import os
+import zlib
 from typing import BinaryIO, Iterator
+
+#: Exceptions that mean the *input* is damaged (truncated, corrupt, undecodable) rather than the code wrong.
+READ_ERRORS = (OSError, EOFError, ValueError, UnicodeError, zlib.error, lzma.LZMAError)
 
 _OPENERS = {".gz": gzip.open, ".bz2": bz2.open, ".xz": lzma.open}
 

@@ -85,6 +85,34 @@ def test_bad_input_is_skipped_counted_and_the_rest_kept(tmp_path):
     assert built.skips.samples["invalid JSON"][0].startswith("mixed.jsonl:2")
 
 
+@pytest.mark.parametrize("compress, suffix, error", [
+    (gzip.compress, ".gz", "(BadGzipFile)"), (lambda d: bz2.compress(d, 1), ".bz2", "(OSError)"),
+    (lzma.compress, ".xz", "(LZMAError)")])
+def test_corruption_inside_a_compressed_file_keeps_what_came_before(tmp_path, compress, suffix, error):
+    from gflanguages import LoadLanguages
+
+    # ~750 languages of UDHR text: varied enough that the damage sits in the middle of the compressed stream
+    records = [{"text": lang.sample_text.specimen_16, "lang": lang.language}
+               for lang in LoadLanguages().values() if lang.HasField("sample_text")]
+    data = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records).encode("utf-8")
+    damaged = bytearray(compress(data))
+    for i in range(len(damaged) // 2, len(damaged) // 2 + 40):
+        damaged[i] ^= 0x55
+    path = tmp_path / f"damaged.jsonl{suffix}"
+    path.write_bytes(bytes(damaged))
+    built = load(tmp_path, [path])
+    assert built.skips.counts[f"unreadable input {error}"] == 1, built.skips.to_dict()
+    kept = built.dataset["text"]
+    assert 0 < len(kept) < len(records)
+    assert kept == [r["text"] for r in records[:len(kept)]]
+
+
+def test_a_source_with_no_document_is_an_empty_dataset_not_an_error(tmp_path):
+    (tmp_path / "empty.jsonl").write_bytes(b"")
+    built = load(tmp_path, [tmp_path / "empty.jsonl"])
+    assert len(built.dataset) == 0 and built.skips.counts == {"file has no documents (empty)": 1}
+
+
 def test_no_matching_file_is_a_user_error(tmp_path):
     from bigscience_corpus.errors import UserError
 
