@@ -14,9 +14,11 @@ from typing import Any
 
 import datasets
 import numpy as np
+import pyarrow as pa
 from tqdm.auto import tqdm
 
 from . import hub_layout, mixture
+from .build_report import report_dir, write_report
 from .corpus_card import write_card_and_manifest
 from .builder import SkipReport
 from .catalogue import build_source, get_source
@@ -41,6 +43,8 @@ class SourceResult:
     dropped: Counter = field(default_factory=Counter)
     drop_samples: dict[str, list[dict[str, str]]] = field(default_factory=dict)
     edits: Counter = field(default_factory=Counter)
+    #: `lang`, `drop_reason` and every `stat_*` column the steps wrote (no text): for threshold plots.
+    stats: pa.Table | None = None
     after_steps: int = 0
     after_dedup: int = 0
     after_sampling: int = 0
@@ -109,6 +113,9 @@ def run_source(entry: SourceEntry, steps: list[Step], recipe: Recipe, cache_dir:
                 samples.append({"id": doc["id"], "reason": reason, "text": doc["text"][:300]})
         if "edits" in ds.column_names:
             result.edits.update(step for edits in annotations["edits"] for step in edits)
+        stat_columns = [c for c in ds.column_names if c.startswith("stat_")]
+        if stat_columns:
+            result.stats = ds.select_columns(["lang", "drop_reason", *stat_columns]).data.table.combine_chunks()
         if result.dropped:
             ds = ds.filter(lambda r: [x is None for x in r], input_columns="drop_reason", batched=True,
                            num_proc=num_proc, desc=f"{entry.source}: dropping")
@@ -166,6 +173,7 @@ def build_corpus(recipe: Recipe, out_root: str | Path = "out", cache_dir: str | 
         tmp.rename(out_dir)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+    write_report(result, report_dir(out_root, recipe.name))
     return result
 
 

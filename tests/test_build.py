@@ -193,3 +193,14 @@ def test_validate_reports_each_problem_and_fails(tmp_path, monkeypatch, capsys):
     assert "udhr.py / udhr.md: missing required key 'license'" in captured.err
     assert "udhr.py / udhr.md: does not build from its fixture" in captured.err
     assert "FAIL  udhr" in captured.out and "0 valid, 1 with problems" in captured.out
+
+
+def test_build_report_beside_the_corpus_has_dropped_samples(built):
+    report = json.loads((built.parent / f"{NAME}.report" / "report.json").read_text(encoding="utf-8"))
+    manifest = json.loads((built / "manifest.json").read_text())
+    for name, source in report["sources"].items():
+        assert {s: d["count"] for s, d in source["dropped"].items()} == manifest["sources"][name]["dropped_by_step"]
+        for step, dropped in source["dropped"].items():
+            assert 1 <= len(dropped["samples"]) <= 3
+            assert all(sample["reason"].startswith(f"{step}: ") and sample["text"] for sample in dropped["samples"])
+    assert not (built / "report.json").exists()

@@ -5,6 +5,7 @@ import argparse
 from typing import Any
 
 from ..corpus_card import language_table, source_table
+from ..build_report import report_dir
 from ..pipeline import BuildResult, build_corpus
 from ..recipe import load_recipe
 
@@ -44,6 +45,7 @@ def _is_number(cell: str) -> bool:
 def summary(result: BuildResult) -> str:
     """One screen: where the corpus went, documents/bytes/words per language and source, what was dropped."""
     lines = [f"Corpus {result.recipe.name!r} written to {result.out_dir}/",
+             f"  samples of what was dropped or skipped, to review: {report_dir(result.out_dir.parent, result.recipe.name)}/",
              f"  load it with: datasets.load_dataset({str(result.out_dir)!r}, 'fr')  (or no config for all languages)",
              "", format_table(*source_table(result)), ""]
     for s in result.sources:
