@@ -31,52 +31,78 @@ REPO_ROOT = PACKAGE_DIR.parent
 
 @dataclass
 class Source:
-    """One catalogue entry: its loader class, its card (None when missing) and what is wrong with them."""
+    """One catalogue entry: its loader class (None when it cannot be imported), its card (None when missing or
+    unreadable), and what is wrong with each."""
 
     name: str
-    builder: type[SourceBuilder]
+    builder: type[SourceBuilder] | None
     loader_path: Path
     card_path: Path
     card: Card | None
-    problems: list[str]
+    loader_problems: list[str]
+    card_problems: list[str]
     #: Options that build the source from its test fixture (paths relative to `PACKAGE_DIR`).
     fixture: dict[str, Any]
 
     @property
+    def problems(self) -> list[str]:
+        return self.loader_problems + self.card_problems
+
+    def check(self) -> None:
+        """Raise a `UserError` naming the loader or card file when the source cannot be used."""
+        if self.loader_problems:
+            raise UserError(f"source is not valid: {'; '.join(self.loader_problems)}", str(self.loader_path))
+        if self.card_problems:
+            raise UserError(f"source is not valid: {'; '.join(self.card_problems)}", str(self.card_path))
+
+    @property
     def options(self) -> list[str]:
+        if self.builder is None:
+            return []
         base = {f.name for f in dataclasses.fields(datasets.BuilderConfig)}
         fields = [f.name for f in dataclasses.fields(self.builder.BUILDER_CONFIG_CLASS) if f.name not in base]
         # `inputs` is given as `data_files` (globs); `fingerprint` is computed here.
         return ["data_files" if f == "inputs" else f for f in fields if f != "fingerprint"]
 
 
+def _import_loader(name: str) -> tuple[type[SourceBuilder] | None, Path, dict[str, Any], list[str]]:
+    """(builder class, file, FIXTURE, problems) of one loader module; a loader that cannot be imported — a
+    missing optional dependency, a syntax error — is a problem of that source, not of the whole catalogue."""
+    module_name = f"{_loaders_package.__name__}.{name}"
+    path = Path(_loaders_package.__path__[0]) / f"{name}.py"
+    try:
+        module = importlib.import_module(module_name)
+    except Exception as err:
+        return None, path, {}, [f"loader does not import: {type(err).__name__}: {err}"]
+    builders = [obj for obj in vars(module).values() if inspect.isclass(obj) and issubclass(obj, SourceBuilder)
+                and obj is not SourceBuilder and obj.__module__ == module_name]
+    if len(builders) != 1:
+        return None, path, {}, [f"defines {len(builders)} SourceBuilder subclasses; a loader defines exactly one"]
+    builders[0].SOURCE = name
+    return builders[0], path, dict(getattr(module, "FIXTURE", {})), []
+
+
+def _read_card(name: str, path: Path) -> tuple[Card | None, list[str]]:
+    if not path.exists():
+        return None, [f"has no card (expected at cards/{name}.md)"]
+    try:
+        card = read_card(path)
+    except ValueError as err:
+        return None, [str(err)]
+    return card, card_problems(card, name)
+
+
 @lru_cache(maxsize=1)
 def sources() -> dict[str, Source]:
     """Discover every loader module and its card. Import errors and card problems are recorded, not raised."""
-    found: dict[str, Source] = {}
     cards_dir = resources.files("bigscience_corpus.cards")
+    found: dict[str, Source] = {}
     for module_info in sorted(pkgutil.iter_modules(_loaders_package.__path__), key=lambda m: m.name):
         name = module_info.name
-        module = importlib.import_module(f"{_loaders_package.__name__}.{name}")
-        builders = [obj for obj in vars(module).values() if inspect.isclass(obj)
-                    and issubclass(obj, SourceBuilder) and obj is not SourceBuilder and obj.__module__ == module.__name__]
-        if len(builders) != 1:
-            raise UserError(f"defines {len(builders)} SourceBuilder subclasses; a loader defines exactly one",
-                            where=module.__file__)
-        builder = builders[0]
-        builder.SOURCE = name
+        builder, loader_path, fixture, loader_problems = _import_loader(name)
         card_path = Path(str(cards_dir.joinpath(f"{name}.md")))
-        card, problems = None, []
-        if not card_path.exists():
-            problems.append("has no card (expected at cards/%s.md)" % name)
-        else:
-            try:
-                card = read_card(card_path)
-                problems = card_problems(card, name)
-            except ValueError as err:
-                problems.append(str(err))
-        found[name] = Source(name, builder, Path(module.__file__), card_path, card, problems,
-                             dict(getattr(module, "FIXTURE", {})))
+        card, problems = _read_card(name, card_path)
+        found[name] = Source(name, builder, loader_path, card_path, card, loader_problems, problems, fixture)
     return found
 
 
@@ -124,6 +150,8 @@ def build_source(name: str, options: dict[str, Any] | None = None, cache_dir: st
                  num_proc: int | None = None, base_dir: str | Path | None = None) -> SourceBuild:
     """Run a source's builder with `options` (its config fields); bad options raise `UserError`."""
     source = get_source(name)
+    if source.builder is None:
+        source.check()
     options = dict(options or {})
     unknown = set(options) - set(source.options)
     if unknown:

@@ -68,8 +68,7 @@ def plan(recipe: Recipe) -> dict[int, list[Step]]:
     for i, entry in enumerate(recipe.sources):
         source = get_source(entry.source)
         where = f"{recipe.path}: sources[{i}] ({entry.source})"
-        if source.problems:
-            raise UserError(f"source is not valid: {'; '.join(source.problems)}", str(source.card_path))
+        source.check()
         unknown = set(entry.options) - set(source.options)
         if unknown:
             raise UserError(f"unknown option(s) {sorted(unknown)}; {entry.source} takes: {', '.join(source.options)}",

@@ -123,7 +123,7 @@ def test_source_with_a_broken_card_stops_the_build_naming_the_card(tmp_path, mon
     broken = tmp_path / "udhr.md"
     broken.write_text(udhr.card_path.read_text(encoding="utf-8").replace("custodian:", "keeper:"), encoding="utf-8")
     monkeypatch.setattr(udhr, "card_path", broken)
-    monkeypatch.setattr(udhr, "problems", card_problems(read_card(broken), "udhr"))
+    monkeypatch.setattr(udhr, "card_problems", card_problems(read_card(broken), "udhr"))
     assert main(["build", "--out", str(tmp_path)]) == 2
     assert capsys.readouterr().err.strip() == f"error: {broken}: source is not valid: missing required key 'custodian'"
 
@@ -186,7 +186,7 @@ def test_a_recipe_that_drops_everything_says_so(tmp_path):
 
 def test_validate_reports_each_problem_and_fails(tmp_path, monkeypatch, capsys):
     udhr = sources()["udhr"]
-    monkeypatch.setattr(udhr, "problems", ["missing required key 'license'"])
+    monkeypatch.setattr(udhr, "card_problems", ["missing required key 'license'"])
     monkeypatch.setattr(udhr, "fixture", {"languages": ["xx-Nope"]})
     assert main(["sources", "validate", "udhr", "--cache-dir", str(tmp_path)]) == 1
     captured = capsys.readouterr()

@@ -86,3 +86,32 @@ def test_card_yaml_is_valid_hub_metadata():
         front = source.card_path.read_text(encoding="utf-8").split("---")[1]
         meta = yaml.safe_load(front)
         assert isinstance(meta["language"], list) and meta["license"]
+
+
+@pytest.fixture
+def extra_loaders(tmp_path, monkeypatch):
+    """A second loaders folder on the package path, for loaders that must not ship."""
+    import bigscience_corpus.loaders as package
+
+    monkeypatch.setattr(package, "__path__", [*package.__path__, str(tmp_path)])
+    sources.cache_clear()
+    yield tmp_path
+    sources.cache_clear()
+
+
+def test_a_loader_that_does_not_import_is_reported_not_fatal(extra_loaders, tmp_path, capsys):
+    (extra_loaders / "needs_missing_dep.py").write_text("import package_that_is_not_installed\n")
+    catalogue = sources()
+    assert {"udhr", "local_files", "needs_missing_dep"} <= set(catalogue)
+    broken = catalogue["needs_missing_dep"]
+    assert broken.loader_problems == ["loader does not import: ModuleNotFoundError: "
+                                      "No module named 'package_that_is_not_installed'"]
+    assert broken.card_problems == ["has no card (expected at cards/needs_missing_dep.md)"]
+    assert main(["sources", "list"]) == 0
+    assert main(["sources", "validate", "needs_missing_dep", "--cache-dir", str(tmp_path / "c")]) == 1
+    err = capsys.readouterr().err
+    assert "needs_missing_dep.py / needs_missing_dep.md: loader does not import" in err
+    from bigscience_corpus.errors import UserError
+
+    with pytest.raises(UserError, match="needs_missing_dep.py: source is not valid: loader does not import"):
+        build_source("needs_missing_dep", {})

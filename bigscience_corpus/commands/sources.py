@@ -42,6 +42,8 @@ def list_sources(args: argparse.Namespace) -> int:
 def check_source(source: Source, cache_dir: str | None) -> list[str]:
     """Problems of one source: its card, then a build from its fixture that must yield valid documents."""
     problems = list(source.problems)
+    if source.builder is None:
+        return problems
     if not source.fixture:
         return problems + ["loader defines no FIXTURE (options that build it from a test fixture)"]
     try:
