@@ -1,0 +1,211 @@
+"""Web pseudo-crawl: HTML pages (and WET text) from WARC files, read with FastWARC, main text by Resiliparse."""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import Any, Iterable, Iterator, Literal
+from urllib.parse import urljoin, urlsplit
+
+import fsspec
+from fastwarc.warc import ArchiveIterator, WarcRecord, WarcRecordType
+from resiliparse.extract.html2text import extract_plain_text
+from resiliparse.parse.encoding import detect_encoding
+from resiliparse.parse.html import HTMLTree
+
+from bigscience_corpus.builder import SourceBuilder, SourceConfig
+from bigscience_corpus.errors import UserError
+from bigscience_corpus.io import common_root, relative
+from bigscience_corpus.schema import document
+
+FIXTURE = {"data_files": "demo_data/warc/*.warc.gz"}
+
+HTML_TYPES = ("text/html", "application/xhtml+xml")
+#: Anchor texts of links to a site's terms of service / conditions of use, casefolded, in the BigScience
+#: languages and a few more. A link whose whole text is one of these names the domain's terms.
+TERMS_ANCHORS = frozenset(unicodedata.normalize("NFKC", a).casefold() for a in (
+    "terms", "terms of service", "terms of use", "terms and conditions", "terms & conditions", "conditions of use",
+    "user agreement", "conditions d'utilisation", "conditions générales d'utilisation", "conditions générales",
+    "cgu", "términos", "términos de uso", "términos de servicio", "términos y condiciones", "condiciones de uso",
+    "termos", "termos de uso", "termos de serviço", "termos e condições", "condições de uso",
+    "termes d'ús", "condicions d'ús", "erabilera-baldintzak", "使用条款", "服务条款", "服務條款", "用户协议",
+    "使用條款", "شروط الاستخدام", "شروط الخدمة", "الشروط والأحكام", "उपयोग की शर्तें", "सेवा की शर्तें",
+    "syarat dan ketentuan", "ketentuan layanan", "điều khoản sử dụng", "điều khoản dịch vụ",
+    "nutzungsbedingungen", "agb", "sheria na masharti", "masharti ya matumizi",
+))
+
+
+@dataclass
+class WarcConfig(SourceConfig):
+    """Args:
+        domains: seed sites to keep (a page is kept when its host is one of them or a subdomain); None keeps all.
+        extractor: "resiliparse" (fast, default) or "trafilatura" (needs the `trafilatura` extra).
+        lang: language of pages whose HTML has no `lang` attribute (BCP-47); "und" when unknown.
+        main_content: keep only the main content (drop navigation, footers) rather than all visible text.
+    """
+
+    domains: list[str] | None = None
+    extractor: Literal["resiliparse", "trafilatura"] = "resiliparse"
+    lang: str = "und"
+    main_content: bool = True
+
+
+class Warc(SourceBuilder):
+    """One document per HTTP 200 HTML response (or WET text conversion) record of WARC files."""
+
+    BUILDER_CONFIG_CLASS = WarcConfig
+
+    def _shards(self) -> list[str]:
+        if self.config.extractor == "trafilatura":
+            try:
+                import trafilatura  # noqa: F401
+            except ImportError:
+                raise UserError("extractor 'trafilatura' needs the trafilatura extra: "
+                                "pip install 'bigscience-corpus[trafilatura]'") from None
+        elif self.config.extractor != "resiliparse":
+            raise UserError(f"unknown extractor {self.config.extractor!r}; use resiliparse or trafilatura")
+        return self.input_files()
+
+    def _documents(self, path: str) -> Iterator[dict[str, Any]]:
+        name = relative(path, common_root(self.input_files()))
+        wanted = WarcRecordType.response | WarcRecordType.revisit | WarcRecordType.conversion
+        with fsspec.open(path, "rb") as stream:
+            for record in ArchiveIterator(stream, record_types=wanted, parse_http=True):
+                doc = self._document(record, name)
+                if doc is not None:
+                    yield doc
+
+    def _document(self, record: WarcRecord, name: str) -> dict[str, Any] | None:
+        url = (record.headers.get("WARC-Target-URI") or "").strip("<>")  # wget writes the URI in brackets
+        where = f"{name}: {url}"
+        if record.record_type == WarcRecordType.revisit:
+            self.skip("revisit record (no payload)", where)
+            return None
+        if not self._in_seed_sites(url):
+            self.skip("domain not in the seed list", where)
+            return None
+        limit = self.config.max_doc_chars * 4
+        if record.content_length > limit:
+            self.skip(f"page larger than {limit} bytes", where)
+            return None
+        is_wet = record.record_type == WarcRecordType.conversion
+        if not is_wet:
+            status = record.http_headers.status_code if record.http_headers else None
+            if status != 200:
+                self.skip(f"HTTP status {status}" if status else "response without HTTP headers", where)
+                return None
+            mime = (record.http_content_type or "").lower()
+            if mime not in HTML_TYPES:
+                self.skip("not HTML", f"{where} ({mime or 'no content type'})")
+                return None
+        body = record.reader.read()
+        if len(body) < record.content_length:
+            self.skip("truncated record", where)
+            return None
+        meta = {"url": url, "domain": urlsplit(url).hostname, "timestamp": record.headers.get("WARC-Date"),
+                "warc_record_id": record.record_id, "file": name}
+        if is_wet:
+            return self._wet_document(body, meta, where)
+        return self._html_document(body, record.http_charset, meta, where)
+
+    def _in_seed_sites(self, url: str) -> bool:
+        if not self.config.domains:
+            return True
+        host = (urlsplit(url).hostname or "").lower()
+        return any(host == d or host.endswith("." + d) for d in (d.lower().lstrip(".") for d in self.config.domains))
+
+    def _wet_document(self, body: bytes, meta: dict[str, Any], where: str) -> dict[str, Any] | None:
+        try:
+            text = body.decode("utf-8")  # WET conversions are UTF-8 by definition
+        except UnicodeDecodeError:
+            self.skip("undecodable text (not UTF-8)", where)
+            return None
+        if not text.strip():
+            self.skip("no main text", where)
+            return None
+        return document(self.SOURCE, meta["warc_record_id"], text, self.config.lang, meta["url"],
+                        {**meta, "charset": "utf-8"})
+
+    def _html_document(self, body: bytes, http_charset: str | None, meta: dict[str, Any],
+                       where: str) -> dict[str, Any] | None:
+        decoded = decode_html(body, http_charset)
+        if decoded is None:
+            self.skip("undecodable page (declared and detected charsets both fail)", where)
+            return None
+        html, charset, declared = decoded
+        tree = HTMLTree.parse(html)
+        text = self._extract(tree, html)
+        if not text.strip():
+            self.skip("no main text", where)
+            return None
+        root = tree.document.query_selector("html")
+        html_lang = (root.getattr("lang") or root.getattr("xml:lang")) if root is not None else None
+        meta.update({"title": tree.title or None, "html_lang": html_lang, "charset": charset,
+                     "charset_declared": declared, "terms_url": terms_link(tree, meta["url"]),
+                     "extractor": self.config.extractor})
+        return document(self.SOURCE, meta["warc_record_id"], text, bcp47(html_lang) or self.config.lang,
+                        meta["url"], meta)
+
+    def _extract(self, tree: HTMLTree, html: str) -> str:
+        if self.config.extractor == "trafilatura":
+            import trafilatura
+
+            return trafilatura.extract(html, include_comments=False, include_tables=True,
+                                       no_fallback=not self.config.main_content) or ""
+        return extract_plain_text(tree, main_content=self.config.main_content, preserve_formatting=True,
+                                  list_bullets=False)
+
+
+def decode_html(body: bytes, http_charset: str | None) -> tuple[str, str, str | None] | None:
+    """(html, charset used, charset declared) — the declared charset (HTTP header, then `<meta>`) when the bytes
+    decode with it, else the one uchardet detects; None when neither decodes the page cleanly. Pages that
+    declare the wrong charset are common: they are recovered, and `charset_declared` shows the mismatch."""
+    declared = http_charset or meta_charset(body)
+    candidates = [c for c in (declared, detect_encoding(body, from_html_meta=False)) if c]
+    for charset in dict.fromkeys(c.lower() for c in candidates):
+        try:
+            return body.decode(charset), charset, declared
+        except (UnicodeDecodeError, LookupError):
+            continue
+    return None
+
+
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
+
+
+def meta_charset(body: bytes) -> str | None:
+    match = _META_CHARSET.search(body[:4096])
+    return match.group(1).decode("ascii").lower() if match else None
+
+
+def terms_link(tree: HTMLTree, page_url: str) -> str | None:
+    """The absolute URL of the page's first link to terms of service / conditions of use, if any."""
+    if tree.body is None:
+        return None
+    for anchor in tree.body.get_elements_by_tag_name("a"):
+        label = " ".join(unicodedata.normalize("NFKC", anchor.text).replace("’", "'").split()).casefold()
+        href = anchor.getattr("href")
+        if href and label in TERMS_ANCHORS:
+            return urljoin(page_url, href)
+    return None
+
+
+def bcp47(tag: str | None) -> str | None:
+    """`zh-cn` -> `zh-CN`, `EN_us` -> `en-US`, `sr-latn` -> `sr-Latn`; None for an empty or malformed tag."""
+    if not tag or not re.fullmatch(r"[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8})*", tag.strip()):
+        return None
+    parts = re.split(r"[-_]", tag.strip())
+    fixed = [parts[0].lower()]
+    for part in parts[1:]:
+        fixed.append(part.title() if len(part) == 4 else part.upper() if len(part) == 2 else part.lower())
+    return "-".join(fixed)
+
+
+def terms_by_domain(docs: Iterable[dict[str, Any]]) -> dict[str, str]:
+    """Domain -> the terms-of-use link its pages give (the first one found), for the source's card."""
+    found: dict[str, str] = {}
+    for doc in docs:
+        meta = doc["meta"]
+        if meta.get("terms_url") and meta.get("domain"):
+            found.setdefault(meta["domain"], meta["terms_url"])
+    return found
