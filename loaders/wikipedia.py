@@ -136,10 +136,13 @@ def clean_wikitext(wikitext: str, prefixes: tuple[str, ...]) -> str:
     """Running text of an article: templates, references, tables, files and categories removed; headings kept
     as lines; links replaced by their label."""
     code = mwparserfromhell.parse(wikitext)
+
+    def is_file_or_category(link: Any) -> bool:
+        return str(link.title).strip().lstrip(":").casefold().startswith(prefixes)
+
     doomed = [*code.filter_templates(recursive=False),
               *code.filter_tags(recursive=True, matches=lambda n: str(n.tag).strip().lower() in DROPPED_TAGS),
-              *code.filter_wikilinks(recursive=True,
-                                     matches=lambda n: str(n.title).strip().lstrip(":").casefold().startswith(prefixes))]
+              *code.filter_wikilinks(recursive=True, matches=is_file_or_category)]
     for node in doomed:
         try:
             code.remove(node)

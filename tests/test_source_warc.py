@@ -76,7 +76,8 @@ def test_fixture_documents_text_and_metadata(tmp_path):
         assert prose and all(p in " ".join(everything[url]["text"].split()) for p in prose), url
         kept = [p for p in prose if p in " ".join(doc["text"].split())]
         assert len(kept) >= 0.6 * len(prose) and max(prose, key=len) in kept, url
-        assert doc["meta"]["title"] == re.sub(r"[ \r\n\t]+", " ", re.search(r"<title>(.*?)</title>", page, re.S).group(1)).strip()
+        title = re.search(r"<title>(.*?)</title>", page, re.S).group(1)
+        assert doc["meta"]["title"] == re.sub(r"[ \r\n\t]+", " ", title).strip()
         assert doc["meta"]["warc_record_id"] == re.search(r"WARC-Record-ID: (\S+)", head).group(1)
         assert doc["meta"]["timestamp"] == re.search(r"WARC-Date: (\S+)", head).group(1)
         assert doc["meta"]["domain"] == "127.0.0.1" and doc["meta"]["charset"] == "utf-8"
