@@ -1,6 +1,7 @@
 """Web pseudo-crawl: HTML pages (and WET text) from WARC files, read with FastWARC, main text by Resiliparse."""
 from __future__ import annotations
 
+import html
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -132,25 +133,25 @@ class Warc(SourceBuilder):
         if decoded is None:
             self.skip("undecodable page (declared and detected charsets both fail)", where)
             return None
-        html, charset, declared = decoded
-        tree = HTMLTree.parse(html)
-        text = self._extract(tree, html)
+        page, charset, declared = decoded
+        tree = HTMLTree.parse(page)
+        text = self._extract(tree, page)
         if not text.strip():
             self.skip("no main text", where)
             return None
         root = tree.document.query_selector("html")
         html_lang = (root.getattr("lang") or root.getattr("xml:lang")) if root is not None else None
         meta.update({"title": tree.title or None, "html_lang": html_lang, "charset": charset,
-                     "charset_declared": declared, "terms_url": terms_link(tree, meta["url"]),
+                     "charset_declared": declared, "terms_url": terms_link(page, meta["url"]),
                      "extractor": self.config.extractor})
         return document(self.SOURCE, meta["warc_record_id"], text, bcp47(html_lang) or self.config.lang,
                         meta["url"], meta)
 
-    def _extract(self, tree: HTMLTree, html: str) -> str:
+    def _extract(self, tree: HTMLTree, page: str) -> str:
         if self.config.extractor == "trafilatura":
             import trafilatura
 
-            return trafilatura.extract(html, include_comments=False, include_tables=True,
+            return trafilatura.extract(page, include_comments=False, include_tables=True,
                                        no_fallback=not self.config.main_content) or ""
         return extract_plain_text(tree, main_content=self.config.main_content, preserve_formatting=True,
                                   list_bullets=False)
@@ -161,8 +162,12 @@ def decode_html(body: bytes, http_charset: str | None) -> tuple[str, str, str | 
     decode with it, else the one uchardet detects; None when neither decodes the page cleanly. Pages that
     declare the wrong charset are common: they are recovered, and `charset_declared` shows the mismatch."""
     declared = http_charset or meta_charset(body)
-    candidates = [c for c in (declared, detect_encoding(body, from_html_meta=False)) if c]
-    for charset in dict.fromkeys(c.lower() for c in candidates):
+    tried = set()
+    for charset in (declared, None) if declared else (None,):
+        charset = (charset or detect_encoding(body, from_html_meta=False)).lower()  # detect only if needed
+        if charset in tried:
+            continue
+        tried.add(charset)
         try:
             return body.decode(charset), charset, declared
         except (UnicodeDecodeError, LookupError):
@@ -178,15 +183,18 @@ def meta_charset(body: bytes) -> str | None:
     return match.group(1).decode("ascii").lower() if match else None
 
 
-def terms_link(tree: HTMLTree, page_url: str) -> str | None:
+#: A link and its text (up to 120 characters, inner tags allowed). A regex, not the DOM: walking every anchor
+#: of a parsed page through Python objects cost more than the whole text extraction.
+_LINK = re.compile(r"""<a\b[^>]*?\bhref\s*=\s*["']?([^"'\s>]+)[^>]*>(.{1,120}?)</a\s*>""", re.IGNORECASE | re.DOTALL)
+_TAG = re.compile(r"<[^>]*>")
+
+
+def terms_link(page: str, page_url: str) -> str | None:
     """The absolute URL of the page's first link to terms of service / conditions of use, if any."""
-    if tree.body is None:
-        return None
-    for anchor in tree.body.get_elements_by_tag_name("a"):
-        label = " ".join(unicodedata.normalize("NFKC", anchor.text).replace("’", "'").split()).casefold()
-        href = anchor.getattr("href")
-        if href and label in TERMS_ANCHORS:
-            return urljoin(page_url, href)
+    for match in _LINK.finditer(page):
+        label = unicodedata.normalize("NFKC", html.unescape(_TAG.sub("", match.group(2)))).replace("’", "'")
+        if " ".join(label.split()).casefold() in TERMS_ANCHORS:
+            return urljoin(page_url, html.unescape(match.group(1)))
     return None
 
 
