@@ -1,11 +1,14 @@
-"""Web pseudo-crawl: HTML pages (and WET text) from WARC files, read with FastWARC, main text by Resiliparse."""
+"""Web pseudo-crawl: HTML pages (and WET text) from WARC and ARC files, read with FastWARC, main text by
+Resiliparse."""
 from __future__ import annotations
 
 import html
+import io
 import re
 import unicodedata
+import uuid
 from dataclasses import dataclass
-from typing import Any, Iterable, Iterator, Literal
+from typing import Any, BinaryIO, Iterable, Iterator, Literal
 from urllib.parse import urljoin, urlsplit
 
 import fsspec
@@ -16,10 +19,10 @@ from resiliparse.parse.html import HTMLTree
 
 from bigscience_corpus.builder import SourceBuilder, SourceConfig
 from bigscience_corpus.errors import UserError
-from bigscience_corpus.io import common_root, relative
+from bigscience_corpus.io import base_suffix, common_root, relative
 from bigscience_corpus.schema import document
 
-FIXTURE = {"data_files": "demo_data/warc/*.warc.gz"}
+FIXTURE = {"data_files": "demo_data/warc/*"}
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 #: Anchor texts of links to a site's terms of service / conditions of use, casefolded, in the BigScience
@@ -69,12 +72,53 @@ class Warc(SourceBuilder):
 
     def _documents(self, path: str) -> Iterator[dict[str, Any]]:
         name = relative(path, common_root(self.input_files()))
-        wanted = WarcRecordType.response | WarcRecordType.revisit | WarcRecordType.conversion
-        with fsspec.open(path, "rb") as stream:
-            for record in ArchiveIterator(stream, record_types=wanted, parse_http=True):
+        arc = base_suffix(path) == ".arc"
+        # FastWARC detects WARC compression itself; ARC files are decompressed by fsspec.
+        with fsspec.open(path, "rb", compression="infer" if arc else None) as stream:
+            wanted = WarcRecordType.response | WarcRecordType.revisit | WarcRecordType.conversion
+            records = self._arc_records(stream, name) if arc else \
+                ArchiveIterator(stream, record_types=wanted, parse_http=True)
+            for record in records:
                 doc = self._document(record, name)
                 if doc is not None:
                     yield doc
+
+    def _arc_records(self, stream: BinaryIO, name: str) -> Iterator[WarcRecord]:
+        """The records of a legacy ARC file (v1 or v2) as WARC response records, so one code path reads both.
+        ARC has no record ids: one is derived from the URL and capture date."""
+        limit = self.config.max_doc_chars * 4
+        resyncing = False
+        while line := stream.readline(8192):
+            if not line.strip():
+                continue
+            fields = line.decode("utf-8", "replace").split()
+            if len(fields) not in (5, 10) or not fields[-1].isdigit() or not re.fullmatch(r"\d{14}", fields[2]):
+                # Unknown length: read on line by line to the next valid record header, counting one fault.
+                if not resyncing:
+                    self.skip("corrupt ARC record header", f"{name}: {line[:100]!r}")
+                resyncing = True
+                continue
+            resyncing = False
+            url, date, length = fields[0], fields[2], int(fields[-1])
+            if length > limit:
+                remaining = length
+                while remaining > 0 and (chunk := stream.read(min(remaining, 1 << 20))):
+                    remaining -= len(chunk)
+                self.skip(f"page larger than {limit} bytes", f"{name}: {url}")
+                continue
+            block = stream.read(length)
+            if url.startswith("filedesc://"):
+                continue  # the file's own header: its version block, not a capture
+            if len(block) < length:
+                self.skip("truncated record", f"{name}: {url}")
+                return
+            record_id = uuid.uuid5(uuid.NAMESPACE_URL, f"{url} {date}")
+            header = (f"WARC/1.0\r\nWARC-Type: response\r\nWARC-Target-URI: {url}\r\n"
+                      f"WARC-Date: {date[:4]}-{date[4:6]}-{date[6:8]}T{date[8:10]}:{date[10:12]}:{date[12:14]}Z\r\n"
+                      f"WARC-Record-ID: <urn:uuid:{record_id}>\r\n"
+                      f"Content-Type: application/http; msgtype=response\r\nContent-Length: {length}\r\n\r\n")
+            warc = header.encode("utf-8") + block + b"\r\n\r\n"
+            yield from ArchiveIterator(io.BytesIO(warc), parse_http=True)
 
     def _document(self, record: WarcRecord, name: str) -> dict[str, Any] | None:
         url = (record.headers.get("WARC-Target-URI") or "").strip("<>")  # wget writes the URI in brackets

@@ -3,6 +3,8 @@ import gzip
 import html.parser
 import io
 import re
+import uuid
+from pathlib import Path
 
 import pytest
 from fastwarc.warc import ArchiveIterator
@@ -65,7 +67,8 @@ def test_fixture_documents_text_and_metadata(tmp_path):
     pages = [f"{BASE}/reference/{p}.{lang}.html" for p in ("pr01", "apa") for lang in ("en", "fr", "zh-cn")]
     assert sorted(docs) == sorted(pages + [f"{BASE}/", f"{BASE}/reference/",
                                            "http://localhost:8931/reference/pr01.fr.html",
-                                           "http://localhost:8931/reference/apa.en.html"])
+                                           "http://localhost:8931/reference/apa.en.html",
+                                           "http://example.com/"])  # from the ARC file
     assert built.skips.counts == {"HTTP status 301": 1, "HTTP status 404": 1, "not HTML": 2,
                                   "revisit record (no payload)": 1}
     raw = raw_responses()
@@ -155,6 +158,47 @@ def test_bad_input_is_skipped_counted_and_the_rest_kept(tmp_path):
     assert recovered["meta"]["charset_declared"] == "utf-8" and recovered["meta"]["charset"] != "utf-8"
     assert "Préface" in recovered["text"] and "responsabilité" in recovered["text"]
     assert len(recovered["text"]) > 0.9 * len(original["text"])
+
+
+def test_arc_files_and_malformed_arc_records(tmp_path):
+    arc = DEMO / "example.arc.gz"
+    raw = gzip.decompress(arc.read_bytes())
+    (tmp_path / "truncated.arc.gz").write_bytes(gzip.compress(raw)[:-150])
+    bad_arc = Path(__file__).parent / "fixtures" / "pywb" / "bad.arc"
+    built = load(tmp_path, [arc, bad_arc, tmp_path / "truncated.arc.gz"])
+    doc = next(d for d in built.dataset if d["meta"]["file"].endswith("example.arc.gz"))
+    assert doc["url"] == "http://example.com/" and doc["meta"]["title"] == "Example Domain"
+    # The capture date of the ARC header line "http://example.com/ 93.184.216.119 20140216050221 text/html 1591".
+    assert doc["meta"]["timestamp"] == "2014-02-16T05:02:21Z"
+    paragraphs = Paragraphs()
+    paragraphs.feed(raw.decode("utf-8"))
+    assert all(" ".join(p.split()) in doc["text"] for p in paragraphs.found if len(p) > 60)
+    # bad.arc: a version block and a record with unusable lengths, then a valid 1-byte non-HTTP record and a
+    # length of "abc"; the truncated copy loses its only record.
+    assert built.skips.counts == {"corrupt ARC record header": 2, "response without HTTP headers": 1,
+                                  "unreadable input (EOFError)": 1}
+    assert len(built.dataset) == 1
+
+
+def wet_record(url, text):
+    return (b"WARC/1.0\r\nWARC-Type: conversion\r\nWARC-Target-URI: %s\r\nWARC-Date: 2024-02-03T04:05:06Z\r\n"
+            b"WARC-Record-ID: <urn:uuid:%s>\r\nContent-Type: text/plain\r\nContent-Length: %d\r\n\r\n"
+            % (url.encode(), str(uuid.uuid5(uuid.NAMESPACE_URL, url)).encode(), len(text)) + text + b"\r\n\r\n")
+
+
+def test_wet_conversion_records(tmp_path):
+    from bigscience_corpus.loaders.udhr import paragraphs, udhr_languages
+
+    texts = [p for _, _, p in paragraphs(udhr_languages()["sw"].sample_text)][:2]
+    wet = tmp_path / "sample.warc.wet.gz"
+    wet.write_bytes(b"".join(gzip.compress(r) for r in (
+        wet_record("https://sw.example.org/a", texts[0].encode("utf-8")),
+        wet_record("https://sw.example.org/b", texts[1].encode("latin-1", "replace").replace(b"a", b"\xe9")),
+        wet_record("https://sw.example.org/c", texts[1].encode("utf-8")))))
+    built = load(tmp_path, [wet], lang="sw")
+    assert built.dataset["text"] == [texts[0], texts[1]] and built.dataset["lang"] == ["sw", "sw"]
+    assert built.dataset[0]["meta"]["timestamp"] == "2024-02-03T04:05:06Z"
+    assert built.skips.counts == {"undecodable text (not UTF-8)": 1}
 
 
 def test_bcp47_tags():
