@@ -2,10 +2,12 @@
 
 1. Each loader on its fixture scaled up (`--repeat` copies), end to end through `build_source` (reading,
    extraction, Arrow writing): records/s.
-2. WARC on real multilingual text: the first `--limit` documents of the shared bench corpus as an HTML crawl
-   (one gzip-member `response` record per document). Read with the `warc` loader (FastWARC), with FastWARC alone
-   and with warcio alone (the baseline, the reader most WARC tools use), all three extracting the main text with
-   Resiliparse the same way; plus the bare record iteration of both readers. Ratios are FastWARC / warcio.
+2. Each loader on real multilingual text: the first `--limit` documents of the shared bench corpus written in
+   the loader's format (an HTML crawl, one gzip-member `response` record per document; a bz2 MediaWiki dump, one
+   page per document with wikitext markup; a parquet folder in Hub layout).
+3. WARC: the same crawl read with the `warc` loader (FastWARC), with FastWARC alone and with warcio alone (the
+   baseline, the reader most WARC tools use), all three extracting the main text with Resiliparse the same way;
+   plus the bare record iteration of both readers. Ratios are FastWARC / warcio.
 
     pip install -e '.[bench]'
     python bench/loaders.py --limit 2000 --repeat 20      # a quick run
@@ -84,15 +86,11 @@ def scaled_hub(out: Path, repeat: int) -> Path:
 
 # --- WARC on the bench corpus -------------------------------------------------------------------------------
 
-def corpus_warc(corpus: Path, limit: int | None, out: Path) -> tuple[Path, int]:
+def corpus_warc(docs: list[dict[str, str]], out: Path) -> Path:
     """The corpus documents as HTML pages in a .warc.gz, one gzip member per record, as crawlers write them."""
     path = out / "corpus.warc.gz"
-    count = 0
-    with lzma.open(corpus, "rt", encoding="utf-8") as lines, open(path, "wb") as warc:
-        for line in lines:
-            if limit is not None and count >= limit:
-                break
-            doc = json.loads(line)
+    with open(path, "wb") as warc:
+        for doc in docs:
             paragraphs = "".join(f"<p>{html.escape(p)}</p>\n" for p in doc["text"].split("\n\n") if p.strip())
             page = (f"<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>{html.escape(doc['id'])}</title>"
                     f"</head><body><nav><a href=\"/\">Home</a></nav><main>{paragraphs}</main></body></html>")
@@ -105,8 +103,42 @@ def corpus_warc(corpus: Path, limit: int | None, out: Path) -> tuple[Path, int]:
                       f"WARC-Date: 2024-01-01T00:00:00Z\r\nWARC-Record-ID: <urn:uuid:{record_id}>\r\n"
                       f"Content-Type: application/http; msgtype=response\r\nContent-Length: {len(http)}\r\n\r\n")
             warc.write(gzip.compress(header.encode("ascii") + http + b"\r\n\r\n", compresslevel=6, mtime=0))
-            count += 1
-    return path, count
+    return path
+
+
+def corpus_documents(corpus: Path, limit: int | None) -> list[dict[str, str]]:
+    with lzma.open(corpus, "rt", encoding="utf-8") as lines:
+        return [json.loads(line) for _, line in zip(range(limit) if limit is not None else iter(int, 1), lines)]
+
+
+def corpus_wikipedia(docs: list[dict[str, str]], out: Path) -> Path:
+    """The documents as articles of a MediaWiki dump: a heading, a reference and a category around the text."""
+    head = bz2.decompress(next((DEMO / "wikipedia").glob("*.xml.bz2")).read_bytes()).decode("utf-8")
+    head = head[:head.index("  <page>")]
+    path = out / "corpus-pages-articles.xml.bz2"
+    with bz2.open(path, "wt", encoding="utf-8", compresslevel=1) as dump:
+        dump.write(head)
+        for page_id, doc in enumerate(docs, start=1):
+            first, _, rest = doc["text"].partition("\n\n")
+            wikitext = (f"{{{{Infobox|source={doc['source']}}}}}\n{first}<ref>{doc['id']}</ref>\n\n"
+                        f"== {doc['source']} ==\n{rest}\n\n[[Catégorie:{doc['source']}]]")
+            dump.write(f"  <page>\n    <title>{html.escape(doc['id'])}</title>\n    <ns>0</ns>\n"
+                       f"    <id>{page_id}</id>\n    <revision>\n      <id>{page_id}</id>\n"
+                       f"      <timestamp>2024-01-01T00:00:00Z</timestamp>\n"
+                       f"      <text xml:space=\"preserve\">{html.escape(wikitext, quote=False)}</text>\n"
+                       f"    </revision>\n  </page>\n")
+        dump.write("</mediawiki>\n")
+    return path
+
+
+def corpus_hub(docs: list[dict[str, str]], out: Path) -> Path:
+    folder = out / "corpus-hub"
+    (folder / "data").mkdir(parents=True)
+    table = pa.table({key: [d[key] for d in docs] for key in ("id", "text", "source")})
+    half = len(docs) // 2
+    pq.write_table(table.slice(0, half), folder / "data" / "train-00000-of-00002.parquet")
+    pq.write_table(table.slice(half), folder / "data" / "train-00001-of-00002.parquet")
+    return folder
 
 
 def extract(body: bytes, charset: str | None) -> str:
@@ -171,9 +203,20 @@ def main() -> None:
             figures[f"{name}_fixture_records_per_s"] = round(count / seconds, 1)
             print(f"{name:<10} fixture x{args.repeat}: {count} records in {seconds:.2f} s = {count / seconds:,.0f}/s")
 
-        warc, docs = corpus_warc(Path(args.input), args.limit, out)
-        figures.update(warc_documents=docs, warc_mb=round(warc.stat().st_size / 1e6, 1))
-        print(f"\nWARC of {docs} bench-corpus documents ({warc.stat().st_size / 1e6:.1f} MB gzip)")
+        corpus = corpus_documents(Path(args.input), args.limit)
+        docs = len(corpus)
+        warc = corpus_warc(corpus, out)
+        figures["corpus_documents"] = docs
+        print(f"\n{docs} bench-corpus documents in each loader's format")
+        runs = {"wikipedia": {"data_files": [str(corpus_wikipedia(corpus, out))], "language": "fr"},
+                "hub": {"dataset_id": str(corpus_hub(corpus, out))}}
+        for name, options in runs.items():
+            count, seconds = timed(lambda: run_loader(name, options, out / "cache"))
+            assert count == docs, (name, count, docs)
+            figures[f"{name}_corpus_records_per_s"] = round(count / seconds, 1)
+            print(f"  {name:<17} {seconds:7.2f} s  {count / seconds:9,.0f} records/s")
+        print(f"WARC ({warc.stat().st_size / 1e6:.1f} MB gzip)")
+        figures["warc_mb"] = round(warc.stat().st_size / 1e6, 1)
         results = {
             "loader": timed(lambda: run_loader("warc", {"data_files": [str(warc)]}, out / "cache")),
             "fastwarc_extract": timed(lambda: fastwarc_reader(warc, True)),

@@ -2,10 +2,14 @@
 Resiliparse."""
 from __future__ import annotations
 
+import gzip
 import html
 import io
 import re
+import shutil
+import tempfile
 import unicodedata
+import urllib.request
 import uuid
 from dataclasses import dataclass
 from typing import Any, BinaryIO, Iterable, Iterator, Literal
@@ -73,8 +77,9 @@ class Warc(SourceBuilder):
     def _documents(self, path: str) -> Iterator[dict[str, Any]]:
         name = relative(path, common_root(self.input_files()))
         arc = base_suffix(path) == ".arc"
-        # FastWARC detects WARC compression itself; ARC files are decompressed by fsspec.
-        with fsspec.open(path, "rb", compression="infer" if arc else None) as stream:
+        with open_input(path) as raw:
+            # FastWARC detects WARC compression itself; the ARC reader needs gzip undone.
+            stream = gzip.GzipFile(fileobj=raw) if arc and path.endswith(".gz") else raw
             wanted = WarcRecordType.response | WarcRecordType.revisit | WarcRecordType.conversion
             records = self._arc_records(stream, name) if arc else \
                 ArchiveIterator(stream, record_types=wanted, parse_http=True)
@@ -183,7 +188,7 @@ class Warc(SourceBuilder):
         if not text.strip():
             self.skip("no main text", where)
             return None
-        root = tree.document.query_selector("html")
+        root = tree.document.document_element
         html_lang = (root.getattr("lang") or root.getattr("xml:lang")) if root is not None else None
         meta.update({"title": tree.title or None, "html_lang": html_lang, "charset": charset,
                      "charset_declared": declared, "terms_url": terms_link(page, meta["url"]),
@@ -199,6 +204,19 @@ class Warc(SourceBuilder):
                                        no_fallback=not self.config.main_content) or ""
         return extract_plain_text(tree, main_content=self.config.main_content, preserve_formatting=True,
                                   list_bullets=False)
+
+
+def open_input(path: str) -> BinaryIO:
+    """A seekable binary stream of a local file or URL (FastWARC seeks, and panics on a stream that cannot).
+    http(s) files are downloaded to a temporary file with the standard library (fsspec would need aiohttp);
+    other remote schemes (s3://, hf://...) are opened with fsspec."""
+    if path.startswith(("http://", "https://")):
+        local = tempfile.TemporaryFile()
+        with urllib.request.urlopen(path, timeout=60) as response:
+            shutil.copyfileobj(response, local, 1 << 20)
+        local.seek(0)
+        return local
+    return fsspec.open(path, "rb").open()
 
 
 def decode_html(body: bytes, http_charset: str | None) -> tuple[str, str, str | None] | None:
@@ -242,15 +260,22 @@ def terms_link(page: str, page_url: str) -> str | None:
     return None
 
 
+#: Chinese is tagged by script in the corpus (as the Hub and BLOOM's data do); pages mostly give a region.
+CHINESE_REGIONS = {"zh-CN": "zh-Hans", "zh-SG": "zh-Hans", "zh-TW": "zh-Hant", "zh-HK": "zh-Hant",
+                   "zh-MO": "zh-Hant"}
+
+
 def bcp47(tag: str | None) -> str | None:
-    """`zh-cn` -> `zh-CN`, `EN_us` -> `en-US`, `sr-latn` -> `sr-Latn`; None for an empty or malformed tag."""
+    """`EN_us` -> `en-US`, `sr-latn` -> `sr-Latn`, `zh-cn` -> `zh-Hans`; None for an empty or malformed tag."""
     if not tag or not re.fullmatch(r"[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8})*", tag.strip()):
         return None
     parts = re.split(r"[-_]", tag.strip())
     fixed = [parts[0].lower()]
     for part in parts[1:]:
         fixed.append(part.title() if len(part) == 4 else part.upper() if len(part) == 2 else part.lower())
-    return "-".join(fixed)
+    tag = "-".join(fixed)
+    return CHINESE_REGIONS.get(tag, tag)
+
 
 
 def terms_by_domain(docs: Iterable[dict[str, Any]]) -> dict[str, str]:

@@ -202,5 +202,26 @@ def test_wet_conversion_records(tmp_path):
 
 
 def test_bcp47_tags():
-    assert [bcp47(t) for t in ("zh-cn", "EN_us", "sr-latn", "fr", "", None, "not a tag!")] == \
-        ["zh-CN", "en-US", "sr-Latn", "fr", None, None, None]
+    assert [bcp47(t) for t in ("zh-cn", "zh_TW", "EN_us", "sr-latn", "fr", "", None, "not a tag!")] == \
+        ["zh-Hans", "zh-Hant", "en-US", "sr-Latn", "fr", None, None, None]
+
+
+def test_warc_and_arc_files_read_from_urls(tmp_path):
+    import functools
+    import http.server
+    import threading
+
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(DEMO))
+    handler.log_message = lambda *args: None
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        base = f"http://127.0.0.1:{server.server_port}"
+        urls = [f"{base}/crawl.warc.gz", f"{base}/example.arc.gz", f"{base}/no-such-file.warc.gz"]
+        from_urls = build_source("warc", {"data_files": urls}, cache_dir=str(tmp_path / "u"))
+    finally:
+        server.shutdown()
+        server.server_close()
+    local = load(tmp_path, [CRAWL, DEMO / "example.arc.gz"])
+    assert from_urls.dataset["id"] == local.dataset["id"] and from_urls.dataset["text"] == local.dataset["text"]
+    assert from_urls.skips.counts["unreadable input (HTTPError)"] == 1
