@@ -60,10 +60,13 @@ class Hub(SourceBuilder):
         return repo if os.path.isdir(repo) or not packaged.is_dir() else str(packaged)
 
     def _stream(self) -> datasets.IterableDataset:
-        cfg = self.config
-        ds = datasets.load_dataset(self._location(), cfg.subset, split=cfg.split, revision=cfg.revision,
-                                   streaming=True)
-        return ds.take(cfg.limit) if cfg.limit is not None else ds
+        # Resolved once (listing a big Hub repo's files takes requests), then pickled to `num_proc` workers.
+        if getattr(self, "_resolved", None) is None:
+            cfg = self.config
+            ds = datasets.load_dataset(self._location(), cfg.subset, split=cfg.split, revision=cfg.revision,
+                                       streaming=True)
+            self._resolved = ds.take(cfg.limit) if cfg.limit is not None else ds
+        return self._resolved
 
     def _shards(self) -> list[int]:
         ds = self._stream()
@@ -74,12 +77,13 @@ class Hub(SourceBuilder):
         if missing:
             raise UserError(f"{self.config.dataset_id} has no column(s) {missing}; "
                             f"its columns are: {', '.join(columns)}")
-        return list(range(ds.n_shards))
+        # `limit` is a prefix of the whole split: read in one piece, not per shard.
+        return [0] if self.config.limit is not None else list(range(ds.n_shards))
 
     def _documents(self, shard: int) -> Iterator[dict[str, Any]]:
         cfg = self.config
         ds = self._stream()
-        if ds.n_shards > 1:
+        if cfg.limit is None and ds.n_shards > 1:
             ds = ds.shard(num_shards=ds.n_shards, index=shard)
         # Ids must not depend on where a local copy lives: a folder is known by its name, like a repo by its id.
         name = os.path.basename(os.path.normpath(cfg.dataset_id)) if os.path.isdir(self._location()) else cfg.dataset_id

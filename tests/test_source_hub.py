@@ -51,6 +51,8 @@ def test_plain_parquet_folder_ids_independent_of_location_and_bad_rows(tmp_path)
     assert first.dataset["text"] == texts + ["x"]
     assert first.skips.counts == {"row has no string 'text' value": 1}
     assert first.dataset["lang"] == ["sw"] * 7 and first.dataset[0]["meta"]["n"] == 1
+    # A limit is a prefix of the split, across its two files.
+    assert load(tmp_path / "3", tmp_path / "a" / "my-corpus", limit=5).dataset["text"] == texts[:3] + texts[3:4]
 
 
 def test_a_corrupt_shard_is_reported_and_the_others_load(tmp_path):
