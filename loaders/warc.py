@@ -49,7 +49,8 @@ class WarcConfig(SourceConfig):
         domains: seed sites to keep (a page is kept when its host is one of them or a subdomain); None keeps all.
         extractor: "resiliparse" (fast, default) or "trafilatura" (needs the `trafilatura` extra).
         lang: language of pages whose HTML has no `lang` attribute (BCP-47); "und" when unknown.
-        main_content: keep only the main content (drop navigation, footers) rather than all visible text.
+        main_content: with Resiliparse, keep only the main content (drop navigation, footers) rather than all
+            visible text. Trafilatura always extracts the main content.
     """
 
     domains: list[str] | None = None
@@ -200,8 +201,7 @@ class Warc(SourceBuilder):
         if self.config.extractor == "trafilatura":
             import trafilatura
 
-            return trafilatura.extract(page, include_comments=False, include_tables=True,
-                                       no_fallback=not self.config.main_content) or ""
+            return trafilatura.extract(page, include_comments=False, include_tables=True) or ""
         return extract_plain_text(tree, main_content=self.config.main_content, preserve_formatting=True,
                                   list_bullets=False)
 

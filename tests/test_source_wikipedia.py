@@ -54,9 +54,15 @@ def test_bad_dumps_are_skipped_counted_and_the_rest_kept(tmp_path):
     end = xml.index(b"</text>", start)
     huge = xml[:start] + xml[start:end] * (50_000_000 // (end - start)) + xml[end:]
     (bad / "huge.xml").write_bytes(huge)
+    debian = xml.index(b"<text", xml.index("<title>Référence Debian</title>".encode()))
+    markup = "{{Infobox Logiciel|nom=Debian}}\n[[Catégorie:Debian]]".encode()
+    only_markup = re.sub(rb"(<text[^>]*>).*?(</text>)", lambda m: m.group(1) + markup + m.group(2),
+                         xml[debian:], count=1, flags=re.DOTALL)
+    (bad / "markup_only.xml").write_bytes(xml[:debian] + only_markup)
     built = load(tmp_path, sorted(bad.iterdir()))
     assert built.skips.counts == {
-        "redirect": 2,  # in good.xml.bz2 and in huge.xml (malformed.xml breaks before it)
+        "redirect": 3,  # in good.xml.bz2, huge.xml and markup_only.xml (malformed.xml breaks before it)
+        "no text left after removing markup": 1,
         "unreadable input (EOFError)": 1, "malformed XML": 1,
         "dump language does not match the language option": 1,
         "wikitext longer than max_doc_chars=10000000": 1}
@@ -64,4 +70,4 @@ def test_bad_dumps_are_skipped_counted_and_the_rest_kept(tmp_path):
     for doc in built.dataset:
         by_file.setdefault(doc["meta"]["file"], []).append(doc["meta"]["title"])
     assert by_file == {"good.xml.bz2": [UDHR_TITLE, "Référence Debian"], "malformed.xml": [UDHR_TITLE],
-                       "huge.xml": ["Référence Debian"]}
+                       "huge.xml": ["Référence Debian"], "markup_only.xml": [UDHR_TITLE]}
