@@ -97,7 +97,7 @@ def source_table(result: "BuildResult") -> tuple[list[str], list[list[Any]]]:
     rows = [[s.name, s.loaded, s.skips.total, sum(s.dropped.values()), s.after_steps - s.after_dedup,
              s.after_dedup - s.after_sampling, s.after_sampling, f"{published.get(s.name, Counter())['bytes'] / 1e6:.3f}",
              *(published.get(s.name, Counter())[u] for u in units)] for s in result.sources]
-    return ["source", "loaded", "skipped (unreadable)", "dropped by steps", "duplicates", "sampled out",
+    return ["source", "loaded", "skipped", "dropped by steps", "duplicates", "sampled out",
             "published", "MB", *units], rows
 
 
