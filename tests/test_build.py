@@ -128,6 +128,19 @@ def test_source_with_a_broken_card_stops_the_build_naming_the_card(tmp_path, mon
     assert capsys.readouterr().err.strip() == f"error: {broken}: source is not valid: missing required key 'custodian'"
 
 
+def _demo_recipe_elsewhere():
+    """The demo recipe, with its package-relative inputs made absolute so it runs from any folder."""
+    from bigscience_corpus.catalogue import PACKAGE_DIR
+
+    recipe = yaml.safe_load(_run_cli_recipe_text())
+    for entry in recipe["sources"]:
+        options = entry.get("options", {})
+        for key in ("data_files", "dataset_id"):
+            if key in options:
+                options[key] = str(PACKAGE_DIR / options[key])
+    return recipe
+
+
 def _run_cli_recipe_text():
     from importlib import resources
 
@@ -143,16 +156,13 @@ def test_token_counts_with_the_recipes_tokenizer(built, tmp_path):
     """A BPE tokenizer trained on the demo's own text: the token counts reported equal an independent count."""
     from tokenizers import Tokenizer, models, pre_tokenizers, trainers
 
-    from bigscience_corpus.catalogue import PACKAGE_DIR
-
     tokenizer = Tokenizer(models.BPE(unk_token="[UNK]"))
     tokenizer.pre_tokenizer = pre_tokenizers.Whitespace()
     tokenizer.train_from_iterator(datasets.load_dataset(str(built))["train"]["text"],
                                   trainers.BpeTrainer(vocab_size=400, special_tokens=["[UNK]"]))
     tokenizer.save(str(tmp_path / "tokenizer.json"))
-    recipe = yaml.safe_load(_run_cli_recipe_text())
+    recipe = _demo_recipe_elsewhere()
     recipe["output"]["tokenizer"] = "tokenizer.json"  # relative to the recipe file
-    recipe["sources"][1]["options"]["data_files"] = str(PACKAGE_DIR / "demo_data" / "local_files" / "*")
     (tmp_path / "recipe.yaml").write_text(yaml.safe_dump(recipe), encoding="utf-8")
     assert main(["build", str(tmp_path / "recipe.yaml"), "--out", str(tmp_path / "out")]) == 0
     manifest = json.loads((tmp_path / "out" / NAME / "manifest.json").read_text())
