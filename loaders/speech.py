@@ -95,7 +95,9 @@ class Speech(SourceBuilder):
     BUILDER_CONFIG_CLASS = SpeechConfig
 
     def _shards(self) -> list[str]:
-        self._recogniser()  # an unknown recogniser or a missing extra is a user error, before any file is read
+        # An unknown recogniser or a missing extra is a user error, reported before any file is read.
+        require("soundfile", "speech")
+        self._recogniser()
         return self.input_files()
 
     def _recogniser(self) -> Recogniser:
