@@ -35,7 +35,8 @@ def pocketsphinx(lang: str, model: str | None) -> Recogniser:
         decoder.start_utt()
         decoder.process_raw((np.clip(samples, -1, 1) * 32767).astype("<i2").tobytes(), full_utt=True)
         decoder.end_utt()
-        return decoder.hyp().hypstr if decoder.hyp() else ""
+        hypothesis = decoder.hyp()
+        return hypothesis.hypstr if hypothesis else ""
 
     return recognise
 
