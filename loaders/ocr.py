@@ -8,7 +8,7 @@ import subprocess
 import warnings
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any, Iterator
+from typing import Any, Iterable, Iterator
 
 from bigscience_corpus.builder import SourceBuilder, SourceConfig
 from bigscience_corpus.errors import UserError
@@ -69,6 +69,68 @@ def recognise(png: bytes, langs: str) -> tuple[str, float | None]:
     return text, (sum(confidences) / len(confidences) if confidences else None)
 
 
+def read_pages(pages: Iterable[bytes], langs: str, min_confidence: float) -> tuple[str, dict[str, Any]]:
+    """(text, meta) of a document's page images; a ValueError says why it is unusable (unreadable pages, no
+    text, or a mean confidence below `min_confidence`)."""
+    texts, confidences = [], []
+    for png in pages:
+        text, confidence = recognise(png, langs)
+        texts.append(text)
+        confidences.append(confidence)
+    scored = [c for c in confidences if c is not None]
+    mean = round(sum(scored) / len(scored), 1) if scored else None
+    if not any(t.strip() for t in texts):
+        raise ValueError("no text recognised")
+    if mean is None or mean < min_confidence:
+        raise ValueError(f"mean OCR confidence below min_confidence={min_confidence}")
+    pages_text = [t.strip() for t in texts]
+    offsets = [sum(len(t) + 2 for t in pages_text[:i]) for i in range(len(pages_text))]
+    return "\n\n".join(pages_text), {
+        "pages": len(texts), "page_offsets": offsets, "confidence": mean,
+        "page_confidences": [c if c is None else round(c, 1) for c in confidences],
+        "tesseract_langs": langs, "recogniser": f"tesseract {tesseract_version()}"}
+
+
+def image_pages(path: str, max_pixels: int) -> Iterator[bytes]:
+    """PNG bytes of each frame, in grayscale; a corrupt, truncated or oversized image raises ValueError."""
+    from PIL import Image, ImageSequence, UnidentifiedImageError
+
+    with warnings.catch_warnings():
+        # Our own max_pixels check below replaces Pillow's warning; its hard limit stays as a backstop.
+        warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+        try:
+            with Image.open(path) as image:
+                for frame in ImageSequence.Iterator(image):
+                    width, height = frame.size
+                    if width * height > max_pixels:
+                        raise ValueError(f"image larger than max_pixels={max_pixels}")
+                    out = io.BytesIO()
+                    frame.convert("L").save(out, "PNG")
+                    yield out.getvalue()
+        except Image.DecompressionBombError:
+            raise ValueError(f"image larger than max_pixels={max_pixels}") from None
+        except (UnidentifiedImageError, OSError, SyntaxError):
+            # Pillow reports damaged files as OSError ("truncated") or SyntaxError (bad headers).
+            raise ValueError("corrupt or unreadable image") from None
+
+
+def pdf_page_images(path: str, dpi: int, max_pixels: int) -> Iterator[bytes]:
+    """PNG bytes of each PDF page rendered in grayscale at `dpi`; a page too large raises ValueError."""
+    pdf = open_pdf(path)
+    try:
+        for number in range(len(pdf)):
+            page = pdf[number]
+            width, height = (side * dpi / 72 for side in page.get_size())
+            if width * height > max_pixels:
+                raise ValueError(f"image larger than max_pixels={max_pixels}")
+            out = io.BytesIO()
+            page.render(scale=dpi / 72, grayscale=True).to_pil().save(out, "PNG")
+            page.close()
+            yield out.getvalue()
+    finally:
+        pdf.close()
+
+
 @dataclass
 class OcrConfig(SourceConfig):
     """Args:
@@ -104,70 +166,19 @@ class Ocr(SourceBuilder):
             return
         suffix = os.path.splitext(path)[1].lower()
         if suffix == ".pdf":
-            pages = self._pdf_pages(path)
+            pages = pdf_page_images(path, cfg.dpi, cfg.max_pixels)
         elif suffix in IMAGE_SUFFIXES:
-            pages = self._image_pages(path)
+            pages = image_pages(path, cfg.max_pixels)
         else:
             self.skip("unsupported file type", name)
             return
-        texts, confidences = [], []
         try:
-            for png in pages:
-                text, confidence = recognise(png, langs)
-                texts.append(text)
-                confidences.append(confidence)
+            text, meta = read_pages(pages, langs, cfg.min_confidence)
         except ValueError as err:
             self.skip(str(err), name)
             return
-        scored = [c for c in confidences if c is not None]
-        mean = round(sum(scored) / len(scored), 1) if scored else None
-        if not any(t.strip() for t in texts):
-            self.skip("no text recognised", name)
-        elif mean is None or mean < cfg.min_confidence:
-            self.skip(f"mean OCR confidence below min_confidence={cfg.min_confidence}", name)
-        else:
-            yield document(self.SOURCE, name, "\n\n".join(texts).strip(),
-                           cfg.languages[0] if len(cfg.languages) == 1 else "mul", None,
-                           {"file": name, "pages": len(texts), "confidence": mean,
-                            "page_confidences": [c if c is None else round(c, 1) for c in confidences],
-                            "tesseract_langs": langs, "recogniser": f"tesseract {tesseract_version()}"})
-
-    def _image_pages(self, path: str) -> Iterator[bytes]:
-        """PNG bytes of each frame, in grayscale; a corrupt, truncated or oversized image raises ValueError."""
-        from PIL import Image, ImageSequence, UnidentifiedImageError
-
-        with warnings.catch_warnings():
-            # Our own max_pixels check below replaces Pillow's warning; its hard limit stays as a backstop.
-            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
-            try:
-                with Image.open(path) as image:
-                    for frame in ImageSequence.Iterator(image):
-                        width, height = frame.size
-                        if width * height > self.config.max_pixels:
-                            raise ValueError(f"image larger than max_pixels={self.config.max_pixels}")
-                        out = io.BytesIO()
-                        frame.convert("L").save(out, "PNG")
-                        yield out.getvalue()
-            except Image.DecompressionBombError:
-                raise ValueError(f"image larger than max_pixels={self.config.max_pixels}") from None
-            except (UnidentifiedImageError, OSError, SyntaxError):
-                # Pillow reports damaged files as OSError ("truncated") or SyntaxError (bad headers).
-                raise ValueError("corrupt or unreadable image") from None
-
-    def _pdf_pages(self, path: str) -> Iterator[bytes]:
-        pdf = open_pdf(path)
-        try:
-            for number in range(len(pdf)):
-                page = pdf[number]
-                width, height = (side * self.config.dpi / 72 for side in page.get_size())
-                if width * height > self.config.max_pixels:
-                    raise ValueError(f"image larger than max_pixels={self.config.max_pixels}")
-                out = io.BytesIO()
-                page.render(scale=self.config.dpi / 72, grayscale=True).to_pil().save(out, "PNG")
-                page.close()
-                yield out.getvalue()
-        finally:
-            pdf.close()
+        yield document(self.SOURCE, name, text, cfg.languages[0] if len(cfg.languages) == 1 else "mul", None,
+                       {"file": name, **meta})
 
 
 @lru_cache(maxsize=1)

@@ -5,13 +5,14 @@ from dataclasses import dataclass
 from typing import Any, Iterator
 
 from bigscience_corpus.builder import SourceBuilder, SourceConfig
+from bigscience_corpus.extras import require
 from bigscience_corpus.io import common_root, relative
 from bigscience_corpus.schema import document
 
 FIXTURE = {"data_files": "demo_data/pdf/*.pdf", "lang": "fr"}
 
 #: Skip reason of PDFs without a usable text layer; the `ocr` loader reads exactly these files.
-NO_TEXT_LAYER = "no usable text layer (image-only or garbage; load with the ocr loader)"
+NO_TEXT_LAYER = "no usable text layer (image-only or garbage; set ocr_languages, or load with the ocr loader)"
 
 
 def letter_ratio(text: str) -> float:
@@ -40,12 +41,15 @@ class PdfConfig(SourceConfig):
         password: tried on encrypted PDFs (those it does not open are skipped and reported).
         min_chars_per_page: a PDF with fewer text-layer characters per page on average has no usable text layer.
         min_letter_ratio: a text layer with a lower share of letters among visible characters is garbage.
+        ocr_languages: when set (BCP-47 tags), PDFs without a usable text layer are read with Tesseract in these
+            languages, as the `ocr` loader does (its extra and the tesseract program needed), instead of skipped.
     """
 
     lang: str = "und"
     password: str | None = None
     min_chars_per_page: int = 20
     min_letter_ratio: float = 0.5
+    ocr_languages: list[str] | None = None
 
 
 class Pdf(SourceBuilder):
@@ -54,6 +58,11 @@ class Pdf(SourceBuilder):
     BUILDER_CONFIG_CLASS = PdfConfig
 
     def _shards(self) -> list[str]:
+        if self.config.ocr_languages:
+            from . import ocr  # imported when used: it needs the ocr extra (and imports this module)
+
+            require("PIL", "ocr")
+            ocr.tesseract_langs(self.config.ocr_languages)  # missing models are a user error, before any work
         return self.input_files()
 
     def _documents(self, path: str) -> Iterator[dict[str, Any]]:
@@ -80,9 +89,19 @@ class Pdf(SourceBuilder):
         finally:
             pdf.close()
         text = "".join(parts).rstrip()
-        if not pages or len(text) / pages < cfg.min_chars_per_page or letter_ratio(text) < cfg.min_letter_ratio:
-            self.skip(NO_TEXT_LAYER, name)
-        else:
+        metadata = {k.lower(): v for k, v in metadata.items()}
+        if pages and len(text) / pages >= cfg.min_chars_per_page and letter_ratio(text) >= cfg.min_letter_ratio:
             yield document(self.SOURCE, name, text, cfg.lang, None,
-                           {"file": name, "pages": pages, "page_offsets": offsets,
-                            **{k.lower(): v for k, v in metadata.items()}})
+                           {"file": name, "pages": pages, "page_offsets": offsets, "ocr": False, **metadata})
+        elif cfg.ocr_languages:
+            from . import ocr
+
+            try:
+                text, meta = ocr.read_pages(ocr.pdf_page_images(path, ocr.OcrConfig.dpi, ocr.OcrConfig.max_pixels),
+                                            ocr.tesseract_langs(cfg.ocr_languages), ocr.OcrConfig.min_confidence)
+            except ValueError as err:
+                self.skip(str(err), name)
+                return
+            yield document(self.SOURCE, name, text, cfg.lang, None, {"file": name, **meta, "ocr": True, **metadata})
+        else:
+            self.skip(NO_TEXT_LAYER, name)

@@ -90,3 +90,6 @@ def test_multi_frame_tiff_is_one_document(load, tmp_path):
     frames[0].save(tmp_path / "two.tiff", save_all=True, append_images=frames[1:])
     (doc,) = load("ocr", [tmp_path / "two.tiff"], languages=["fr"]).dataset
     assert doc["meta"]["pages"] == 2 and len(doc["meta"]["page_confidences"]) == 2
+    second = doc["meta"]["page_offsets"][1]
+    assert doc["meta"]["page_offsets"][0] == 0 and doc["text"][second - 2:second] == "\n\n"
+    assert doc["text"].startswith("Référence Debian") and not doc["text"][second:].startswith("Référence")

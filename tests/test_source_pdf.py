@@ -3,6 +3,7 @@ import io
 import re
 import shutil
 
+import pytest
 from pypdf import PdfReader, PdfWriter
 
 from bigscience_corpus.catalogue import PACKAGE_DIR
@@ -87,3 +88,17 @@ def test_a_pdf_without_pages_is_skipped(load, tmp_path):
     shutil.copy(FIXTURE, tmp_path)
     built = load("pdf", [tmp_path / "nothing.pdf", tmp_path / FIXTURE.name])
     assert len(built.dataset) == 1 and built.skips.counts == {"broken PDF (PDFium cannot parse it)": 1}
+
+
+@pytest.mark.skipif(shutil.which("tesseract") is None, reason="needs the tesseract program")
+def test_image_only_pdf_is_read_with_ocr_when_asked(load, tmp_path):
+    shutil.copy(FIXTURE, tmp_path)
+    shutil.copy(SCAN, tmp_path)
+    built = load("pdf", sorted(tmp_path.glob("*.pdf")), lang="fr", ocr_languages=["fr"])
+    assert built.skips.total == 0
+    docs = {d["meta"]["file"]: d for d in built.dataset}
+    assert docs[FIXTURE.name]["meta"]["ocr"] is False
+    scan = docs[SCAN.name]
+    assert scan["meta"]["ocr"] is True and scan["meta"]["confidence"] > 60 and scan["meta"]["page_offsets"] == [0]
+    # The running header of page 6 of 237 of the manual's body (read on the rendered page).
+    assert re.match(r"Référence Debian 6 ?/ ?237", scan["text"])
