@@ -4,6 +4,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Iterator
 
+import pypdfium2 as pdfium
+
 from bigscience_corpus.builder import SourceBuilder, SourceConfig
 from bigscience_corpus.extras import require
 from bigscience_corpus.io import common_root, relative
@@ -11,6 +13,7 @@ from bigscience_corpus.schema import document
 
 FIXTURE = {"data_files": "demo_data/pdf/*.pdf", "lang": "fr"}
 
+BROKEN = "broken PDF (PDFium cannot parse it)"
 #: Skip reason of PDFs without a usable text layer; the `ocr` loader reads exactly these files.
 NO_TEXT_LAYER = "no usable text layer (image-only or garbage; set ocr_languages, or load with the ocr loader)"
 
@@ -24,14 +27,12 @@ def letter_ratio(text: str) -> float:
 
 def open_pdf(path: str, password: str | None = None) -> Any:
     """A `pypdfium2.PdfDocument`; a `ValueError` says why a PDF cannot be opened (the caller skips it)."""
-    import pypdfium2 as pdfium
-
     try:
         return pdfium.PdfDocument(path, password=password)
     except pdfium.PdfiumError as err:
         if "password" in str(err).lower():
             raise ValueError("encrypted PDF (needs a password)") from None
-        raise ValueError("broken PDF (PDFium cannot parse it)") from None
+        raise ValueError(BROKEN) from None
 
 
 @dataclass
@@ -84,12 +85,14 @@ class Pdf(SourceBuilder):
                 length += len(parts[-1])
                 textpage.close()
                 page.close()
-            metadata = {k: v for k, v in pdf.get_metadata_dict(skip_empty=True).items()
+            metadata = {k.lower(): v for k, v in pdf.get_metadata_dict(skip_empty=True).items()
                         if k in ("Title", "Author", "Subject", "CreationDate")}
+        except pdfium.PdfiumError:  # a page PDFium opened the document for but cannot load
+            self.skip(BROKEN, name)
+            return
         finally:
             pdf.close()
         text = "".join(parts).rstrip()
-        metadata = {k.lower(): v for k, v in metadata.items()}
         if pages and len(text) / pages >= cfg.min_chars_per_page and letter_ratio(text) >= cfg.min_letter_ratio:
             yield document(self.SOURCE, name, text, cfg.lang, None,
                            {"file": name, "pages": pages, "page_offsets": offsets, "ocr": False, **metadata})
