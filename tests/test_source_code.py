@@ -58,6 +58,7 @@ def test_bad_files_are_skipped_counted_and_the_rest_kept(load, damaged_repo):
     assert built.skips.samples["symbolic link (not followed)"] == ["repo/iniconfig/loop"]
 
 
+@pytest.mark.skipif(shutil.which("git") is None, reason="needs the git program")
 def test_git_work_tree_gives_its_commit(load, tmp_path):
     repo = tmp_path / "work"
     shutil.copytree(REPO, repo)
