@@ -121,7 +121,8 @@ def resolve_files(patterns: str | list[str], base_dir: str | Path | None = None)
             files.append(pattern)
             continue
         full = os.path.join(base_dir, pattern) if base_dir else pattern
-        matches = sorted(p for p in glob.glob(os.path.expanduser(full), recursive=True) if not os.path.isdir(p))
+        # Only what opens as a file: not folders, dangling links, nor the deepest path of a symbolic link loop.
+        matches = sorted(p for p in glob.glob(os.path.expanduser(full), recursive=True) if os.path.isfile(p))
         if not matches:
             raise UserError(f"no file matches {pattern!r}", where="data_files")
         files.extend(os.path.abspath(m) for m in matches)

@@ -6,3 +6,18 @@ import tempfile
 os.environ["HF_DATASETS_CACHE"] = tempfile.mkdtemp(prefix="bigscience-corpus-tests-")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("HF_DATASETS_DISABLE_PROGRESS_BARS", "1")
+
+
+import pytest  # noqa: E402  (after the cache location is set)
+
+
+@pytest.fixture
+def load(tmp_path):
+    """`load(source, files, **options)`: build a catalogue source on `files` in a per-test cache."""
+    from bigscience_corpus.catalogue import build_source
+
+    def run(source, files, **options):
+        return build_source(source, {"data_files": [str(f) for f in files], **options},
+                            cache_dir=str(tmp_path / "cache"))
+
+    return run
