@@ -1,4 +1,4 @@
-"""Optional dependencies of loaders, installed with an extra (`pip install bigscience-corpus[ocr]`)."""
+"""Optional dependencies of loaders, installed with an extra (`pip install bigscience-corpus[whisper]`)."""
 from __future__ import annotations
 
 import importlib

@@ -12,7 +12,6 @@ from typing import Any, Iterable, Iterator
 
 from bigscience_corpus.builder import SourceBuilder, SourceConfig
 from bigscience_corpus.errors import UserError
-from bigscience_corpus.extras import require
 from bigscience_corpus.io import common_root, relative
 from bigscience_corpus.schema import document
 
@@ -152,8 +151,7 @@ class Ocr(SourceBuilder):
     BUILDER_CONFIG_CLASS = OcrConfig
 
     def _shards(self) -> list[str]:
-        # Missing programs, models or packages are user errors, reported before any file is read.
-        require("PIL", "ocr")
+        # A missing tesseract program or language model is a user error, reported before any file is read.
         tesseract_langs(self.config.languages)
         return self.input_files()
 

@@ -7,7 +7,6 @@ from typing import Any, Iterator
 import pypdfium2 as pdfium
 
 from bigscience_corpus.builder import SourceBuilder, SourceConfig
-from bigscience_corpus.extras import require
 from bigscience_corpus.io import common_root, relative
 from bigscience_corpus.schema import document
 
@@ -60,9 +59,8 @@ class Pdf(SourceBuilder):
 
     def _shards(self) -> list[str]:
         if self.config.ocr_languages:
-            from . import ocr  # imported when used: it needs the ocr extra (and imports this module)
+            from . import ocr  # imported when used (it imports this module)
 
-            require("PIL", "ocr")
             ocr.tesseract_langs(self.config.ocr_languages)  # missing models are a user error, before any work
         return self.input_files()
 

@@ -26,7 +26,7 @@ Recogniser = Callable[[np.ndarray], str]
 @lru_cache(maxsize=None)
 def pocketsphinx(lang: str, model: str | None) -> Recogniser:
     """CMU PocketSphinx with the US English model its wheel ships (or another model folder, `model`)."""
-    ps = require("pocketsphinx", "speech")
+    import pocketsphinx as ps
     if model is None and lang not in ("en", "en-US"):
         raise UserError(f"pocketsphinx ships an English model only; give `model` (a model folder) for {lang!r}")
     decoder = ps.Decoder(samprate=SAMPLE_RATE, **({"hmm": model} if model else {}), loglevel="FATAL")
@@ -59,7 +59,7 @@ RECOGNISERS: dict[str, Callable[[str, str | None], Recogniser]] = {"pocketsphinx
 
 def read_audio(path: str) -> tuple[np.ndarray, int]:
     """(mono float32 samples, original sample rate); undecodable audio raises ValueError."""
-    sf = require("soundfile", "speech")
+    import soundfile as sf
     try:
         samples, rate = sf.read(path, dtype="float32", always_2d=True)
     except (sf.LibsndfileError, RuntimeError, TypeError) as err:
@@ -97,7 +97,6 @@ class Speech(SourceBuilder):
 
     def _shards(self) -> list[str]:
         # An unknown recogniser or a missing extra is a user error, reported before any file is read.
-        require("soundfile", "speech")
         self._recogniser()
         return self.input_files()
 
