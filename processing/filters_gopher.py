@@ -1,27 +1,92 @@
 """Gopher's repetition and quality filters (Rae et al. 2021, Table A1 and section A.1.1), with the definitions
-and defaults datatrove uses, so decisions agree with it. Words: a regex tokenizer close to spaCy's English
-rules (datatrove's default), without spaCy's cost."""
+and defaults datatrove uses, so decisions agree with it. Words: a tokenizer close to spaCy's English rules
+(datatrove's default), without spaCy's cost."""
 from __future__ import annotations
 
+import functools
 import re
+import unicodedata
 from collections import Counter
 from typing import Any
 
 from .base import Filter, register
 
-# Word tokens: runs of letters/digits with inner apostrophes, dots or commas ("don't", "e.g", "3.5", "1,000"),
-# runs of dots, or any other single non-space character (punctuation is its own token, as in spaCy).
-_TOKEN = re.compile(r"\w+(?:[.'’,]\w+)*|\.{2,}|[^\w\s]")
+
+def _chars(categories: tuple[str, ...], exclude: str) -> str:
+    """A regex class body: Basic Multilingual Plane characters of `categories`, plus the emoji and symbol
+    blocks above it (listing every astral character would make each class test a linear scan)."""
+    bmp = "".join(ch for ch in map(chr, range(0x10000)) if unicodedata.category(ch) in categories
+                  and ch not in exclude)
+    return re.escape(bmp) + "\U0001F000-\U0001FAFF"
+
+
+# spaCy peels these off a word's start (slashes, dots, hyphens and tildes stay: "/etc", ".deb", "--name",
+# "~/.ssh") and end (a slash stays: "http://host/", "log/"; so do "+", "%" and other symbols: "GTK+").
+_LEAD = _chars(("Ps", "Pi", "Pf", "Po", "Sc", "Sm", "Sk", "So"), "./-~_@\\:%&")
+_TRAIL = _chars(("Pe", "Pi", "Pf", "Po", "So"), "/@\\&*#_")
+_EDGES = re.compile(f"^([{_LEAD}]*)(.*?)(\\.\\.\\.|[{_TRAIL}]*)$", re.S)
+_ABBREVIATION = re.compile(r"^(?:[^\W\d_]\.)+[^\W\d_]$|^[A-Z]$")  # "e.g.", "U.S.", "C." keep their dot
+_PUNCT_RUN = re.compile(r"\.{2,}|-{2,}|.", re.S)
+# Infixes spaCy splits at: a hyphen after a letter or digit and before a letter, or between digits; ":<>=/"
+# before a letter (URLs and e-mail addresses aside); a comma between letters; a dot from a lowercase to an
+# uppercase letter ("x.Add"); English clitics.
+_INFIX = re.compile(r"(?<=[^\W_])(-)(?=[^\W\d_])|(?<=\d)(-)(?=\d)|(?<=[^\W_])([:<>=/])(?=[^\W\d_])"
+                    r"|(?<=[^\W\d_])(,)(?=[^\W\d_])|(?<=[a-z])(\.)(?=[A-Z])"
+                    r"|(?i:(?<=\w)(n['’]t|['’]s|['’]re|['’]ll|['’]ve|['’]m|['’]d)$)")
+_INFIX_CHARS = frozenset("-'’:<>=/,.")
+# spaCy's English exceptions for contractions written without an apostrophe.
+_EXCEPTIONS = {w: tuple(parts.split()) for w, parts in (
+    ("cannot", "can not"), ("dont", "do nt"), ("doesnt", "does nt"), ("didnt", "did nt"), ("isnt", "is nt"),
+    ("arent", "are nt"), ("wasnt", "was nt"), ("werent", "were nt"), ("cant", "ca nt"), ("wont", "wo nt"),
+    ("couldnt", "could nt"), ("shouldnt", "should nt"), ("wouldnt", "would nt"), ("hasnt", "has nt"),
+    ("havent", "have nt"), ("hadnt", "had nt"), ("im", "i m"), ("id", "i d"), ("ive", "i ve"))}
 _PARAGRAPHS = re.compile(r"\n{2,}")
 _LINES = re.compile(r"\n+")
 # datatrove's PUNCTUATION_SET for "symbol-only words" is punctuation; approximated by "no letter or digit".
 _HAS_WORD_CHAR = re.compile(r"[^\W_]")
+_HAS_LETTER = re.compile(r"[^\W\d_]")
 
 GOPHER_STOP_WORDS = ("the", "be", "to", "of", "and", "that", "have", "with")
 
 
-def gopher_words(text: str) -> list[str]:
-    return _TOKEN.findall(text)
+# The repetition and quality filters tokenize the same documents in turn, a batch at a time.
+@functools.lru_cache(maxsize=1024)
+def gopher_words(text: str) -> tuple[str, ...]:
+    """Whitespace chunks with leading and trailing punctuation split off one character at a time (a trailing
+    "..." stays whole), then infixes and English clitics split: spaCy's English rules in their main lines, so
+    paths, URLs, version numbers and abbreviations stay single tokens as they do there."""
+    out: list[str] = []
+    for chunk in text.split():
+        out.extend(_chunk_tokens(chunk))
+    return tuple(out)
+
+
+@functools.lru_cache(maxsize=1 << 16)  # word forms repeat: most chunks are tokenized once per process
+def _chunk_tokens(chunk: str) -> tuple[str, ...]:
+    lead, core, trail = _EDGES.match(chunk).groups()
+    if not core:
+        return tuple(_PUNCT_RUN.findall(chunk))
+    out = list(lead)
+    if trail.startswith(".") and trail != "..." and _ABBREVIATION.match(core):
+        core, trail = core + ".", trail[1:]
+    if core.lower() in _EXCEPTIONS and (core.islower() or core.istitle()):
+        out.extend(_cased(core, _EXCEPTIONS[core.lower()]))
+    elif not _INFIX_CHARS.isdisjoint(core) and "://" not in core and "@" not in core:
+        out.extend(part for part in _INFIX.split(core) if part)
+    else:
+        out.append(core)
+    if trail:
+        out.extend([trail] if trail == "..." else trail)
+    return tuple(out)
+
+
+def _cased(word: str, parts: tuple[str, ...]) -> list[str]:
+    """`parts` cut from `word` itself, so "Cannot" gives "Can", "not"."""
+    out, i = [], 0
+    for part in parts:
+        out.append(word[i:i + len(part)])
+        i += len(part)
+    return out
 
 
 def duplicates(items: list[str]) -> tuple[int, int]:
@@ -37,7 +102,7 @@ def duplicates(items: list[str]) -> tuple[int, int]:
     return count, chars
 
 
-def top_ngram_chars(words: list[str], n: int) -> int:
+def top_ngram_chars(words: tuple[str, ...], n: int) -> int:
     """Characters (spaces included) of the most frequent word n-gram times its count."""
     grams = Counter(zip(*(words[i:] for i in range(n))))
     if not grams:
@@ -46,20 +111,23 @@ def top_ngram_chars(words: list[str], n: int) -> int:
     return (sum(map(len, gram)) + n - 1) * count
 
 
-def duplicated_ngram_chars(words: list[str], n: int) -> int:
+def duplicated_ngram_chars(words: tuple[str, ...], n: int) -> int:
     """Characters (no spaces) of word n-grams seen before, scanning left to right and skipping past each
     duplicate, so overlapping repeats count once."""
+    grams = list(zip(*(words[i:] for i in range(n))))
+    counts = Counter(grams)
+    # An n-gram occurring once can never be "seen before": visit only positions of repeated n-grams.
     seen: set[tuple[str, ...]] = set()
-    chars = i = 0
-    last = len(words) - n
-    while i <= last:
-        gram = tuple(words[i:i + n])
+    chars = resume = 0
+    for i in [i for i, gram in enumerate(grams) if counts[gram] > 1]:
+        if i < resume:
+            continue
+        gram = grams[i]
         if gram in seen:
             chars += sum(map(len, gram))
-            i += n
+            resume = i + n
         else:
             seen.add(gram)
-            i += 1
     return chars
 
 
@@ -86,8 +154,11 @@ class GopherRepetition(Filter):
         words = gopher_words(text)
         for n in params["top_n_grams"]:
             stats[f"top_{n}_gram"] = top_ngram_chars(words, int(n)) / size
-        for n in params["dup_n_grams"]:
-            stats[f"duplicated_{n}_n_grams"] = duplicated_ngram_chars(words, int(n)) / size
+        chars = 1
+        for n in sorted(params["dup_n_grams"], key=int):
+            # no repeated n-gram means no repeated longer one: skip the scans
+            chars = duplicated_ngram_chars(words, int(n)) if chars else 0
+            stats[f"duplicated_{n}_n_grams"] = chars / size
         limits = {key: params[key] for key in ("dup_para_frac", "dup_para_char_frac", "dup_line_frac",
                                                "dup_line_char_frac")}
         limits.update({f"top_{n}_gram": v for n, v in params["top_n_grams"].items()})
@@ -120,7 +191,7 @@ class GopherQuality(Filter):
             "ellipsis_ratio": (text.count("...") + text.count("…")) / n_words,
             "bullet_lines_ratio": sum(s.lstrip().startswith(("•", "-")) for s in lines) / len(lines),
             "ellipsis_lines_ratio": sum(s.rstrip().endswith(("...", "…")) for s in lines) / len(lines),
-            "alpha_words_ratio": sum(1 for w in words if any(c.isalpha() for c in w)) / n_words,
+            "alpha_words_ratio": sum(1 for w in words if _HAS_LETTER.search(w)) / n_words,
             "stop_words": len(set(params["stop_words"]).intersection(words)),
         }
         p = params
