@@ -5,4 +5,5 @@ Each module defines `register(subparsers)`, which adds its parser and sets `func
 
 #: Modules under `bigscience_corpus.commands`, in the order `--help` lists them.
 COMMAND_MODULES = [
+    "annotate",
 ]
