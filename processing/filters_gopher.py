@@ -111,24 +111,35 @@ def top_ngram_chars(words: tuple[str, ...], n: int) -> int:
     return (sum(map(len, gram)) + n - 1) * count
 
 
-def duplicated_ngram_chars(words: tuple[str, ...], n: int) -> int:
-    """Characters (no spaces) of word n-grams seen before, scanning left to right and skipping past each
-    duplicate, so overlapping repeats count once."""
-    grams = list(zip(*(words[i:] for i in range(n))))
-    counts = Counter(grams)
-    # An n-gram occurring once can never be "seen before": visit only positions of repeated n-grams.
-    seen: set[tuple[str, ...]] = set()
-    chars = resume = 0
-    for i in [i for i, gram in enumerate(grams) if counts[gram] > 1]:
-        if i < resume:
-            continue
-        gram = grams[i]
-        if gram in seen:
-            chars += sum(map(len, gram))
-            resume = i + n
+def duplicated_ngram_chars(words: tuple[str, ...], ns: list[int]) -> dict[int, int]:
+    """For each n: characters (no spaces) of word n-grams seen before, scanning left to right and skipping past
+    each duplicate, so overlapping repeats count once."""
+    out: dict[int, int] = {}
+    candidates: list[int] | None = None
+    for n in sorted(ns):
+        # An n-gram occurring once can never be "seen before", and a repeated (n+1)-gram starts where an
+        # n-gram repeats: each longer n only looks at the positions the shorter one found repeated.
+        if candidates is None:
+            grams: Any = list(zip(*(words[i:] for i in range(n))))
+            positions: Any = range(len(grams))
         else:
-            seen.add(gram)
-    return chars
+            positions = [i for i in candidates if i + n <= len(words)]
+            grams = {i: words[i:i + n] for i in positions}
+        counts = Counter(grams[i] for i in positions)
+        candidates = [i for i in positions if counts[grams[i]] > 1]
+        seen: set[tuple[str, ...]] = set()
+        chars = resume = 0
+        for i in candidates:
+            if i < resume:
+                continue
+            gram = grams[i]
+            if gram in seen:
+                chars += sum(map(len, gram))
+                resume = i + n
+            else:
+                seen.add(gram)
+        out[n] = chars
+    return out
 
 
 @register
@@ -154,11 +165,9 @@ class GopherRepetition(Filter):
         words = gopher_words(text)
         for n in params["top_n_grams"]:
             stats[f"top_{n}_gram"] = top_ngram_chars(words, int(n)) / size
-        chars = 1
-        for n in sorted(params["dup_n_grams"], key=int):
-            # no repeated n-gram means no repeated longer one: skip the scans
-            chars = duplicated_ngram_chars(words, int(n)) if chars else 0
-            stats[f"duplicated_{n}_n_grams"] = chars / size
+        dup_chars = duplicated_ngram_chars(words, [int(n) for n in params["dup_n_grams"]])
+        for n in params["dup_n_grams"]:
+            stats[f"duplicated_{n}_n_grams"] = dup_chars[int(n)] / size
         limits = {key: params[key] for key in ("dup_para_frac", "dup_para_char_frac", "dup_line_frac",
                                                "dup_line_char_frac")}
         limits.update({f"top_{n}_gram": v for n, v in params["top_n_grams"].items()})

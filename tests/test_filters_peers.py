@@ -14,8 +14,9 @@ def test_gopher_counts_by_hand():
     # 2-grams (a b) x2, (b a) x1: the top one covers "a b" (3 characters) twice
     assert top_ngram_chars(("a", "b", "a", "b"), 2) == 6
     # scan: ab new, ba new, ab seen (+2, jump to 4), ab seen (+2, jump to 6): 4 characters
-    assert duplicated_ngram_chars(("a", "b", "a", "b", "a", "b"), 2) == 4
-    assert duplicated_ngram_chars(("a", "b", "c"), 2) == 0
+    # 3-grams: aba new, bab new, aba seen (+3, jump to 5): 3 characters
+    assert duplicated_ngram_chars(("a", "b", "a", "b", "a", "b"), [2, 3]) == {2: 4, 3: 3}
+    assert duplicated_ngram_chars(("a", "b", "c"), [2]) == {2: 0}
 
 
 def test_gopher_words_follow_spacy_english():
@@ -69,3 +70,25 @@ def test_c4_rules(udhr):
 def test_c4_badwords(udhr):
     out = run("c4_badwords", [udhr["en"], "A plain sentence."])
     assert out["drop_reason"] == ["c4_badwords: bad word 'slave'", None]
+
+
+def _reference_duplicated_chars(words, n):
+    """The published definition, position by position (as Gopher's description and datatrove state it)."""
+    seen, chars, i = set(), 0, 0
+    while i <= len(words) - n:
+        gram = "".join(words[i:i + n])
+        if gram in seen:
+            chars += len(gram)
+            i += n
+        else:
+            seen.add(gram)
+            i += 1
+    return chars
+
+
+def test_duplicated_ngrams_match_the_definition_on_real_text(udhr):
+    words = tuple(udhr["en"].split())
+    # real prose with repeats: a passage, then half of it again, then the passage with every 7th word dropped
+    text = words + words[: len(words) // 2] + tuple(w for i, w in enumerate(words) if i % 7)
+    ns = [5, 6, 7, 8, 9, 10]
+    assert duplicated_ngram_chars(text, ns) == {n: _reference_duplicated_chars(text, n) for n in ns}
