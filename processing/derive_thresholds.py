@@ -27,8 +27,8 @@ METHOD = (
     "cutoff, max(ROOTS default, 1.5 x the 99th percentile, or the largest value under 20 documents), at most 1; "
     "for a lower "
     "cutoff, min(ROOTS default, 0.5 x the 1st percentile, or the smallest value). The ROOTS defaults bound the "
-    "result so a small sample can only relax, never tighten, the released defaults. The word-count minimum stays "
-    "the ROOTS default (UDHR excerpts say nothing about document length). The stopword filter is disabled where "
+    "result so a small sample can only relax, never tighten, the released defaults. Word-count limits are not derived "
+    "(UDHR excerpts say nothing about document length): the default entry, ROOTS's or the recipe's, applies. The stopword filter is disabled where "
     "stopwords-iso has no list, the flagged-word filter wherever no list ships, the language-ID filter where "
     "lid.176 recognises under half of the language's texts (use GlotLID: model `cis-lmu/glotlid`), and perplexity "
     "everywhere until a KenLM model is configured for the language."
@@ -98,7 +98,6 @@ def derive(lang: str, udhr: list[str], corpus: list[str], udhr_key: str) -> dict
             stats["stop"].append(sum(w in stop for w in words) / len(words))
     lid_ok = bool(texts) and len(recognised) >= len(texts) / 2
     params = {
-        "number_words_min_cutoff": 10, "number_words_max_cutoff": 100_000,
         "character_repetition_length": 10,
         "character_repetition_max_cutoff": threshold_from(stats["char"], ROOTS_DEFAULTS["character_repetition_max_cutoff"], True),
         "word_repetition_length": 5,

@@ -81,8 +81,9 @@ class WordCount(RootsFilter):
         return len(roots_words(text))
 
     def judge(self, value: float, params: dict[str, Any]) -> str | None:
-        return (_check_min("words", value, params["min_words"])
-                or _check_max("words", value, params["max_words"]))
+        if value < params["min_words"]:
+            return f"{value} words < {params['min_words']}"
+        return f"{value} words > {params['max_words']}" if value > params["max_words"] else None
 
 
 def character_repetition_ratio(text: str, n: int) -> float:

@@ -40,7 +40,7 @@ def test_words_strip_special_characters_and_split_chinese():
 def test_word_count_and_special_characters_by_hand():
     out = run("word_count", ["one two three", "x " * 30], params={"en": {"min_words": 5}})
     assert out["stat_word_count"] == [3, 30]
-    assert out["drop_reason"][0] == "word_count: words 3 < 5"
+    assert out["drop_reason"][0] == "word_count: 3 words < 5"
     assert out["drop_reason"][1] is None
     out = run("special_characters", ["ab12", "a", ""])
     assert out["stat_special_characters"] == [0.5, 0.0, 1.0]
