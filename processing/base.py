@@ -73,21 +73,34 @@ class Step:
         raise NotImplementedError
 
 
+#: Documents longer than this are not evaluated (n-gram tables of a 50 MB line would exhaust memory): their
+#: statistics stay empty and every filter drops them with a reason saying so.
+MAX_EVALUATED_CHARS = 5_000_000
+
+
 class Filter(Step):
-    """A step that keeps or drops documents. Subclasses implement `evaluate`."""
+    """A step that keeps or drops documents. Subclasses implement `evaluate` (or `evaluate_batch`)."""
 
     def evaluate(self, text: str, params: dict[str, Any]) -> tuple[dict[str, float], str | None]:
         """Statistics of one document and, when it fails, why (e.g. `"5 words < 10"`)."""
         raise NotImplementedError
 
+    def evaluate_batch(self, batch: Batch) -> list[tuple[dict[str, Any], str | None]]:
+        """`evaluate` for each document; filters that need other columns or batch-wise models override it."""
+        langs = batch.get("lang") or [None] * len(batch["text"])
+        return [self.evaluate(text or "", self.params_for(lang)) for text, lang in zip(batch["text"], langs)]
+
     def __call__(self, batch: Batch) -> Batch:
         n = len(batch["text"])
-        langs = batch.get("lang") or [None] * n
         reasons = list(batch.get("drop_reason") or [None] * n)
         flags = [list(f) for f in batch.get("flags") or [[] for _ in range(n)]]
+        too_long = [len(t or "") > MAX_EVALUATED_CHARS for t in batch["text"]]
+        evaluated = self.evaluate_batch({**batch, "text": ["" if long else t for t, long in zip(batch["text"], too_long)]})
         stat_columns: dict[str, list] = {}
-        for i, (text, lang) in enumerate(zip(batch["text"], langs)):
-            stats, failure = self.evaluate(text or "", self.params_for(lang))
+        for i, (stats, failure) in enumerate(evaluated):
+            if too_long[i]:
+                stats = {key: None for key in stats}
+                failure = f"{len(batch['text'][i])} characters, too long to evaluate (> {MAX_EVALUATED_CHARS})"
             for key, value in stats.items():
                 stat_columns.setdefault(key, [None] * n)[i] = value
             if failure is not None:

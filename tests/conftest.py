@@ -8,7 +8,10 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("HF_DATASETS_DISABLE_PROGRESS_BARS", "1")
 
 
-import pytest  # noqa: E402  (after the cache location is set)
+import json  # noqa: E402  (after the cache location is set)
+from pathlib import Path  # noqa: E402
+
+import pytest  # noqa: E402
 
 
 @pytest.fixture
@@ -21,3 +24,13 @@ def load(tmp_path):
                             cache_dir=str(tmp_path / "cache"))
 
     return run
+
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+@pytest.fixture(scope="session")
+def udhr() -> dict[str, str]:
+    """Language -> UDHR text (gflanguages specimens, see fixtures/build_fixtures.py)."""
+    lines = (FIXTURES / "udhr.jsonl").read_text(encoding="utf-8").splitlines()
+    return {doc["lang"]: doc["text"] for doc in map(json.loads, lines)}
