@@ -44,6 +44,7 @@ def manifest(result: "BuildResult", folder: Path) -> dict[str, Any]:
         "versions": package_versions(),
         "sources": {s.name: {"input_checksums": s.checksums, "loaded": s.loaded, "skipped": s.skips.to_dict(),
                              "dropped_by_step": dict(s.dropped), "edited_by_step": dict(s.edits),
+                             "flagged_by_step": dict(s.flagged),
                              "after_steps": s.after_steps, "after_dedup": s.after_dedup,
                              "published": s.after_sampling}
                     for s in result.sources},

@@ -15,6 +15,7 @@ from typing import Any
 import datasets
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 from tqdm.auto import tqdm
 
 from . import hub_layout, mixture
@@ -30,8 +31,9 @@ from .recipe import Recipe, SourceEntry
 from .schema import DOCUMENT_COLUMNS
 from .tokens import Tokenizer, count_tokens, load_tokenizer
 
-#: Dropped documents shown per reason in the report.
+#: Dropped documents shown per reason in the report, and the characters of text kept for each.
 DROP_SAMPLES = 3
+SAMPLE_CHARS = 300
 
 
 @dataclass
@@ -43,7 +45,11 @@ class SourceResult:
     dropped: Counter = field(default_factory=Counter)
     drop_samples: dict[str, list[dict[str, str]]] = field(default_factory=dict)
     edits: Counter = field(default_factory=Counter)
-    #: `lang`, `drop_reason` and every `stat_*` column the steps wrote (no text): for threshold plots.
+    #: Documents each annotate-mode filter would have dropped.
+    flagged: Counter = field(default_factory=Counter)
+    #: The steps run on this source, and what they recorded: `lang`, `drop_reason`, `flags`, every `stat_*`
+    #: column, and the first characters of `text` — for the threshold plots and samples of the build report.
+    steps: list[Step] = field(default_factory=list)
     stats: pa.Table | None = None
     after_steps: int = 0
     after_dedup: int = 0
@@ -95,7 +101,7 @@ def run_source(entry: SourceEntry, steps: list[Step], recipe: Recipe, cache_dir:
     built = build_source(entry.source, entry.options, cache_dir=cache_dir, num_proc=num_proc,
                          base_dir=recipe.base_dir)
     ds = built.dataset
-    result = SourceResult(entry.source, len(ds), built.skips, built.checksums)
+    result = SourceResult(entry.source, len(ds), built.skips, built.checksums, steps=steps)
     if steps and len(ds):
         ds = ds.map(_run_steps, fn_kwargs={"steps": steps}, batched=True, num_proc=num_proc,
                     desc=f"{entry.source}: {', '.join(s.name for s in steps)}")
@@ -109,12 +115,16 @@ def run_source(entry: SourceEntry, steps: list[Step], recipe: Recipe, cache_dir:
             samples = result.drop_samples.setdefault(step, [])
             if len(samples) < DROP_SAMPLES:
                 doc = ds[row]
-                samples.append({"id": doc["id"], "reason": reason, "text": doc["text"][:300]})
+                samples.append({"id": doc["id"], "reason": reason, "text": doc["text"][:SAMPLE_CHARS]})
         if "edits" in ds.column_names:
             result.edits.update(step for edits in annotations["edits"] for step in edits)
+        if "flags" in ds.column_names:
+            result.flagged.update(step for flags in ds.select_columns(["flags"])["flags"] for step in flags)
         stat_columns = [c for c in ds.column_names if c.startswith("stat_")]
         if stat_columns:
-            result.stats = ds.select_columns(["lang", "drop_reason", *stat_columns]).data.table.combine_chunks()
+            stats = ds.select_columns(["lang", "drop_reason", "flags", "text", *stat_columns]).data.table
+            excerpts = pc.utf8_slice_codeunits(stats.column("text"), 0, SAMPLE_CHARS)
+            result.stats = stats.set_column(stats.schema.get_field_index("text"), "text", excerpts).combine_chunks()
         if result.dropped:
             ds = ds.filter(lambda r: [x is None for x in r], input_columns="drop_reason", batched=True,
                            num_proc=num_proc, desc=f"{entry.source}: dropping")

@@ -96,8 +96,13 @@ def filter_report(table: Any, steps: Iterable[Step], out_dir: str | Path, bins: 
                     continue
                 fig, ax = plt.subplots(figsize=(5, 3))
                 ax.hist(values, bins=bins, color="#4c72b0")
+                low, high = min(values), max(values)
+                span = (high - low) or abs(high) or 1.0
                 for limit in _threshold(step, column, lang):
-                    ax.axvline(limit, color="#c44e52", linestyle="--", label=f"threshold {limit:g}")
+                    if low - span <= limit <= high + span:
+                        ax.axvline(limit, color="#c44e52", linestyle="--", label=f"threshold {limit:g}")
+                    else:  # far off the data (e.g. max_words=100000): a line there would squash the histogram
+                        ax.plot([], [], " ", label=f"threshold {limit:g} (off scale)")
                 ax.set_title(f"{lang}: {column.removeprefix('stat_')} ({len(values)} documents)", fontsize=9)
                 if ax.get_legend_handles_labels()[0]:
                     ax.legend(fontsize=8)

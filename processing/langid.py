@@ -13,7 +13,7 @@ from typing import Any
 
 import langcodes
 
-from .base import Batch, Step, register
+from .base import Batch, Step, record_edits, register
 
 DEFAULT_MODEL = "lid.176"
 
@@ -101,7 +101,8 @@ class LanguageIdentifier:
 @register
 class LanguageId(Step):
     """Writes `pred_lang`, `pred_lang_score` and, with `lines: true`, `pred_lang_lines` (language -> share of
-    characters). With `set_lang: true` documents without a `lang` take the predicted one."""
+    characters). With `set_lang: true` documents whose `lang` is missing or "und" take the predicted one (recorded
+    as an edit)."""
 
     name = "langid"
     defaults = {"model": DEFAULT_MODEL, "lines": False, "set_lang": False}
@@ -117,5 +118,11 @@ class LanguageId(Step):
                                         for t in batch["text"]]
         if params["set_lang"]:
             langs = batch.get("lang") or [None] * len(batch["text"])
-            batch["lang"] = [lang or pred for lang, (pred, _) in zip(langs, predictions)]
+            batch["lang"] = [pred if _undetermined(lang) and pred else lang for lang, (pred, _) in zip(langs, predictions)]
+            record_edits(batch, self.name, (new != old for new, old in zip(batch["lang"], langs)))
         return batch
+
+
+def _undetermined(lang: str | None) -> bool:
+    """No language, or BCP-47's "und" (what loaders write when a source does not say)."""
+    return not lang or lang == "und"

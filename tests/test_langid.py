@@ -23,7 +23,8 @@ def test_document_and_line_level(udhr):
 
 def test_langid_step_sets_missing_languages(udhr):
     step = build_step({"name": "langid", "params": {"default": {"lines": True, "set_lang": True}}})
-    out = step({"text": [udhr["sw"], "", udhr["es"]], "lang": [None, None, "es"]})
-    assert out["pred_lang"] == ["sw", None, "es"]
-    assert out["lang"] == ["sw", None, "es"]
+    out = step({"text": [udhr["sw"], "", udhr["es"], udhr["fr"]], "lang": [None, None, "es", "und"]})
+    assert out["pred_lang"] == ["sw", None, "es", "fr"]
+    assert out["lang"] == ["sw", None, "es", "fr"]
+    assert out["edits"] == [["langid"], [], [], ["langid"]]
     assert out["pred_lang_lines"][1] == []
