@@ -9,6 +9,9 @@ from typing import TYPE_CHECKING, Any
 
 from .processing.filter_report import filter_report
 
+#: A histogram of fewer documents says nothing a list of values does not: those get min/median/max instead.
+MIN_PLOT_DOCUMENTS = 10
+
 if TYPE_CHECKING:
     from .pipeline import BuildResult
 
@@ -26,7 +29,8 @@ def report(result: "BuildResult", folder: Path) -> dict[str, Any]:
                              "dropped": {step: {"count": count, "samples": s.drop_samples.get(step, [])}
                                          for step, count in s.dropped.most_common()},
                              "edited": dict(s.edits), "published": s.after_sampling,
-                             "filters": filter_report(s.stats, s.steps, folder / "filters" / s.name)
+                             "filters": filter_report(s.stats, s.steps, folder / "filters" / s.name,
+                                                      min_plot_documents=MIN_PLOT_DOCUMENTS)
                              if s.stats is not None else {}}
                     for s in result.sources},
         "dedup": result.dedup,
