@@ -6,6 +6,7 @@ import json
 import random
 import string
 import time
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -18,7 +19,7 @@ from stdnum.in_ import aadhaar
 
 from bigscience_corpus.cli import main
 from bigscience_corpus.processing import build_step
-from bigscience_corpus.processing.pii import TYPES, find_pii, redact
+from bigscience_corpus.processing.pii import TYPES, find_pii, redact, totals
 from bigscience_corpus.processing.pii import checksums
 from bigscience_corpus.processing.pii.evaluate import score
 from bigscience_corpus.processing.pii.regions import region_for
@@ -85,6 +86,10 @@ def test_same_string_twice_is_redacted_only_where_it_is_pii():
     ("میرا نمبر +92 300 1234567 ہے", ("+92 300 1234567", "PHONE")),
     ("カードは4111-1111-1111-1111です", ("4111-1111-1111-1111", "CREDIT_CARD")),
     ("git clone https://alice:s3cr3t@git.example.org/repo", ("alice:s3cr3t@git.example.org", "URL_CREDENTIALS")),
+    # digits of other scripts: Eastern Arabic (Urdu), Arabic-Indic, fullwidth
+    ("میرا نمبر +۹۲ ۳۰۰ ۱۲۳۴۵۶۷ ہے", ("+۹۲ ۳۰۰ ۱۲۳۴۵۶۷", "PHONE")),
+    ("رقمي +٢٠ ١٠٠ ١٢٣ ٤٥٦٧ شكرا", ("+٢٠ ١٠٠ ١٢٣ ٤٥٦٧", "PHONE")),
+    ("电话：+８６ １３８ ００１３ ８０００。", ("+８６ １３８ ００１３ ８０００", "PHONE")),
 ])
 def test_boundaries_in_every_script(text, expected):
     found = [(text[s.start:s.end], s.type) for s in find_pii(text, region=None)]
@@ -123,7 +128,7 @@ PATHOLOGICAL = {
     "emails": "x.y@example.com ", "cards": "4111 1111 1111 1111 ", "ibans": "DE89 3704 0044 0532 0130 00 ",
     "handles": "@someone ", "cjk": "人人生而自由", "urls": "https://u:p@", "assignments": "password=",
 }
-BUDGET_SECONDS_PER_MB = 4.0  # about 10x the measured worst case on a shared 2-core machine
+BUDGET_SECONDS_PER_MB = 4.0  # 4x the worst case measured (0.9 s for 1 MB of IBANs) on a shared 2-core machine
 
 
 @pytest.mark.parametrize("name", PATHOLOGICAL)
@@ -155,14 +160,19 @@ def test_annotate_mode_reports_only_and_types_are_chosen_per_language():
         build_step({"name": "pii", "params": {"default": {"types": ["EMAIL", "SSN"]}}})
 
 
-def test_step_runs_as_a_datasets_batch_map(labelled):
+def test_step_runs_as_a_datasets_batch_map_and_counts_add_up_per_source_and_language(labelled):
     from datasets import Dataset
 
-    ds = Dataset.from_list([{"text": d["text"], "lang": d["lang"]} for d in labelled[:30]])
+    docs = labelled[:30]  # English and French
+    ds = Dataset.from_list([{"text": d["text"], "lang": d["lang"], "source": f"s{i % 2}"} for i, d in enumerate(docs)])
     out = ds.map(build_step("pii"), batched=True, batch_size=8)
-    expected = sum(len(d["spans"]) for d in labelled[:30])
-    assert sum(sum(out[f"pii_{t}"]) for t in TYPES) >= expected
-    assert not any("@exemple" in t for t in out["text"])
+    assert not any(d["spans"] and t == d["text"] for d, t in zip(docs, out["text"]))
+    summed = totals(out)
+    # Each (source, language) group holds its own labelled values: the counts match the labels group by group.
+    expected: dict = {}
+    for i, d in enumerate(docs):
+        expected.setdefault((f"s{i % 2}", d["lang"]), Counter()).update(s[2] for s in d["spans"])
+    assert {k: +v for k, v in summed.items() if +v} == expected
 
 
 def test_cli_find_scores_like_the_library_and_redact_keeps_other_fields(tmp_path, labelled):

@@ -2,6 +2,6 @@
 and the `pii` processing step (`step`)."""
 from .detect import TYPES, Span, find_pii
 from .redact import TOKEN_STYLES, redact
-from .step import Pii
+from .step import Pii, totals
 
-__all__ = ["TYPES", "Span", "find_pii", "TOKEN_STYLES", "redact", "Pii"]
+__all__ = ["TYPES", "Span", "find_pii", "TOKEN_STYLES", "redact", "Pii", "totals"]

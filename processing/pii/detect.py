@@ -312,10 +312,18 @@ DETECTORS: dict[str, Callable[[str, str | None], Iterator[Span]]] = {
 assert tuple(DETECTORS) == TYPES
 
 
+# Decimal digits of other scripts (Arabic-Indic, Persian/Urdu, Devanagari, Bengali, fullwidth…) read as ASCII
+# digits: one character for one, so offsets in the folded text are offsets in the original.
+_FOLD_DIGITS = {code: ord("0") + unicodedata.digit(chr(code)) for code in range(0x80, 0x10000)
+                if unicodedata.category(chr(code)) == "Nd"}
+
+
 def find_pii(text: str, types: tuple[str, ...] | list[str] = TYPES, region: str | None = None) -> list[Span]:
     """Non-overlapping spans sorted by start. Where two detectors overlap, the one earlier in `TYPES` wins
     (credentials in a URL over the email they look like; a card or an IP address over the phone number its digits
     could be)."""
+    if not text.isascii():
+        text = text.translate(_FOLD_DIGITS)
     rank = {t: i for i, t in enumerate(TYPES)}
     found = [s for t in types for s in DETECTORS[t](text, region)]
     found.sort(key=lambda s: (rank[s.type], s.start, -s.end))

@@ -1,7 +1,8 @@
 """The `pii` processing step: detect, count per type, and redact (mode "apply") or only report ("annotate")."""
 from __future__ import annotations
 
-from typing import Any
+from collections import Counter
+from typing import Any, Mapping, Sequence
 
 from ..base import Batch, Step, record_edits, register
 from .detect import TYPES, find_pii
@@ -11,6 +12,19 @@ from .regions import region_for
 
 def count_column(pii_type: str) -> str:
     return f"pii_{pii_type}"
+
+
+def totals(columns: Mapping[str, Sequence], by: tuple[str, ...] = ("source", "lang")) -> dict[tuple, Counter]:
+    """PII counts per type summed per group (by default per source and language) from a `datasets.Dataset` or
+    a batch that went through the step: what the corpus card reports."""
+    names = set(getattr(columns, "column_names", None) or columns)  # a Dataset's `in` looks at rows, not columns
+    present = [t for t in TYPES if count_column(t) in names]
+    keys = list(zip(*(columns[k] for k in by)))
+    out: dict[tuple, Counter] = {}
+    for pii_type in present:
+        for key, n in zip(keys, columns[count_column(pii_type)]):
+            out.setdefault(key, Counter())[pii_type] += n
+    return out
 
 
 @register
