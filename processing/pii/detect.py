@@ -52,6 +52,10 @@ class Span(NamedTuple):
     type: str
 
 
+# Word characters of spaced scripts: an address or a handle never touches one (`ftp://usuário@host` is a login,
+# not `rio@host`), while in Chinese, Japanese, Korean or Thai text it may touch the next word.
+_SPACED_WORD = "[^\\W\u0e00-\u0e7f\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]"
+
 # Internationalised domains: labels of Unicode letters/digits; the top-level label is ASCII letters, punycode or
 # one of the non-ASCII country TLDs of the corpus's languages, listed because in unspaced scripts an address runs
 # straight into the next word (`wang@例子.中国获取`) and nothing else marks where the TLD ends.
@@ -64,7 +68,7 @@ _DOMAIN = rf"(?:{_LABEL}\.){{1,8}}{_TLD}"
 _LOCAL_CHAR = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]"
 _LOCAL_OR_DOT = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]"
 # The local part: dot-separated atoms, the first character matched apart so it can carry the boundary.
-_LOCAL = rf"{_LOCAL_CHAR}{_not_after(_LOCAL_OR_DOT)}{_LOCAL_CHAR}{{0,63}}(?:\.{_LOCAL_CHAR}{{1,64}}){{0,8}}"
+_LOCAL = rf"{_LOCAL_CHAR}{_not_after(f'(?:{_LOCAL_OR_DOT}|{_SPACED_WORD})')}{_LOCAL_CHAR}{{0,63}}(?:\.{_LOCAL_CHAR}{{1,64}}){{0,8}}"
 EMAIL = re.compile(rf"{_LOCAL}(?:@|%40){_DOMAIN}")
 
 # The span is the whole authority (`user:password@host`), so what redaction leaves
@@ -98,14 +102,15 @@ _DATE_LIKE = re.compile(r"(?:[0-9]{4}[-./][0-9]{1,2}[-./][0-9]{1,2}|[0-9]{1,2}[-
 
 # Handles; decorators, CSS at-rules, doc tags and crontab's @daily are code, not people. `@host.example.com` (a
 # syslog target) is a host: a handle has no dot before a letter.
-USER = re.compile(rf"@{_not_after('[A-Za-z0-9_.@+/:-]')}[A-Za-z0-9_]{{2,30}}(?![A-Za-z0-9_@(]|\.[A-Za-z0-9])")
+USER = re.compile(rf"@{_not_after('(?:[.@+/:-]|' + _SPACED_WORD + ')')}[A-Za-z0-9_]{{2,30}}"
+                  rf"(?!{_SPACED_WORD}|[@(]|[.-][A-Za-z0-9])")
 _CODE_AT_WORDS = frozenset("""media import font-face keyframes property staticmethod classmethod override param
 return returns throws throw author deprecated see since version interface implementation end synthesize
 dataclass charset supports page include mixin extend if else each foreach section yield todo fixme note example
 brief file var type link code inheritdoc typedef class function abstract protected private public namespace
 app pytest test before after beforeeach aftereach component injectable input output ngmodule suppresswarnings
 functionalinterface entity table column id transactional autowired bean configuration service controller
-everyone here channel all reboot yearly annually monthly weekly daily hourly midnight""".split())
+everyone here channel all includedir reboot yearly annually monthly weekly daily hourly midnight""".split())
 
 KNOWN_KEYS = re.compile(
     r"AKIA[0-9A-Z]{16}(?![0-9A-Za-z])"                     # AWS access key id
@@ -126,8 +131,13 @@ ASSIGNED_SECRET = re.compile(
     r"[\"']?[ \t]{0,3}[:=][ \t]{0,3}[\"']?)([^\s\"'<>,;]{8,128})")
 _FINGERPRINT_BEFORE = re.compile(r"(?:SHA256|SHA1|MD5|sha256|sha512)[:=-]$")
 _SECRET_WORDS = ("pass", "pwd", "secret", "key", "token")
+# `password = password`, `secret: $SECRET`, `token={token}`: documentation placeholders and variables.
+_PLACEHOLDERS = frozenset("password passwd secret changeme example yourpassword your_password mypassword "
+                          "password123 xxxxxxxx ******** placeholder undefined none null true false".split())
+_NOT_A_VALUE = ("http", "PI:", "<", "$", "{", "%", "[")
 TOKEN = re.compile(rf"[A-Za-z0-9+/_=-]{_not_after('[A-Za-z0-9+/_=-]')}[A-Za-z0-9+/_=-]{{19,199}}(?![A-Za-z0-9+/_=-])")
 _HEX = re.compile(r"[0-9a-fA-F]+")
+_WORDISH = re.compile(r"[A-Z]?[a-z]{3,}")
 
 
 def entropy(s: str) -> float:
@@ -145,6 +155,9 @@ def looks_random(token: str) -> bool:
     lower = sum(c.islower() for c in token)
     digits = sum(c.isdigit() for c in token)
     if upper < 2 or lower < 2 or digits < 2:
+        return False
+    # Mostly made of word pieces (`CommandCtrl+Shift+F12`, `javasettings_Windows_X86_64`): a name, not a key.
+    if sum(len(w) for w in _WORDISH.findall(token)) > 0.6 * len(token):
         return False
     # Random base62 text of length n has entropy close to log2(min(n, 62)); camelCase words fall well short.
     return entropy(token) >= 0.82 * math.log2(min(len(token), 62))
@@ -174,8 +187,9 @@ def _ip_addresses(text: str, region: str | None) -> Iterator[Span]:
     if "." in text:
         for m in IPV4.finditer(text):
             parts = m.group().split(".")
-            # All-single-digit quads are section numbers (`see 9.2.1.4`) far more often than hosts.
-            if all(len(p) == 1 for p in parts) or any(p[0] == "0" and p != "0" or int(p) > 255 for p in parts):
+            # Quads of small numbers are section numbers (`see 12.1.7.3`) far more often than hosts: a random
+            # public address has all four parts under 32 once in 4,000.
+            if all(int(p) < 32 for p in parts) or any(p[0] == "0" and p != "0" or int(p) > 255 for p in parts):
                 continue
             if _personal_ip(ipaddress.IPv4Address(m.group())):
                 yield Span(m.start(), m.end(), "IP_ADDRESS")
@@ -284,7 +298,7 @@ def _keys(text: str, region: str | None) -> Iterator[Span]:
     if ("=" in text or ":" in text) and any(word in lower for word in _SECRET_WORDS):
         for m in ASSIGNED_SECRET.finditer(text):
             value = m.group(1)
-            if len(set(value)) > 3 and not value.startswith(("http", "PI:", "<")):
+            if len(set(value)) > 3 and not value.startswith(_NOT_A_VALUE) and value.lower() not in _PLACEHOLDERS:
                 yield Span(m.start(1), m.end(1), "KEY")
     public = _public_key_material(text)
     for m in TOKEN.finditer(text):
