@@ -136,7 +136,7 @@ PATHOLOGICAL = {
     "ats": "@", "at letters": "a@", "almost emails": "a.a@a.", "percent": "a%40", "plus paren": "+1 (",
     "dashes": "-", "base64": "aZ3kP9qLmX2vB7n+", "key header": "-----BEGIN PRIVATE KEY-----",
     "emails": "x.y@example.com ", "cards": "4111 1111 1111 1111 ", "ibans": "DE89 3704 0044 0532 0130 00 ",
-    "handles": "@someone ", "cjk": "人人生而自由", "urls": "https://u:p@", "assignments": "password=",
+    "handles": "@someone ", "cjk": "人人生而自由", "idn labels": "x@उदाहरण", "urls": "https://u:p@", "assignments": "password=",
 }
 BUDGET_SECONDS_PER_MB = 4.0  # 4x the worst case measured (0.9 s for 1 MB of IBANs) on a shared 2-core machine
 

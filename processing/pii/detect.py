@@ -2,12 +2,12 @@
 must accept the candidate before it is flagged.
 
 Every pattern's first character must not follow the characters the match itself may contain (`_not_after`),
-so within a run of such characters only its first position can start a match, and every repetition is bounded and made of
-classes that cannot match the same character two ways: each position is tried a bounded number of times, so
-the scan is linear in the text's length whatever the input (see tests/test_pii.py's time budget per MB).
+so within a run of such characters only its first position can start a match, and every repetition is bounded
+and made of classes that cannot match the same character two ways: each position is tried a bounded number of
+times, so the scan is linear in the text's length whatever the input (tests/test_pii.py has a time budget per MB).
 
-Boundaries are ASCII classes, not `\\b`/`\\w`: in Chinese, Japanese or Thai an address sits right against letters
-(`请发邮件到a@b.cn获取`), and `\\w` would take those letters as part of the token.
+Boundaries are written per pattern, not with `\\b`: in Chinese, Japanese or Thai an address sits right against
+letters (`请发邮件到a@b.cn获取`), where `\\b` sees no boundary at all.
 """
 from __future__ import annotations
 
@@ -60,15 +60,19 @@ _SPACED_WORD = "[^\\W\u0e00-\u0e7f\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]"
 # one of the non-ASCII country TLDs of the corpus's languages, listed because in unspaced scripts an address runs
 # straight into the next word (`wang@例子.中国获取`) and nothing else marks where the TLD ends.
 # Combining marks (Devanagari vowel signs, Arabic harakat…) are not `\w` in `re`, but they are part of a label.
-_MARKS = "".join(f"{chr(a)}-{chr(b)}" for a, b in _ranges(lambda c: unicodedata.category(c).startswith("M")))
+# Only marks that `\w` does not match: the label's alternatives must stay disjoint (no exponential backtracking).
+_MARKS = "".join(f"{chr(a)}-{chr(b)}" for a, b in _ranges(
+    lambda c: unicodedata.category(c).startswith("M") and not re.match(r"\w", c)))
 _LABEL = rf"[^\W_](?:[^\W_]|[{_MARKS}]|-){{0,62}}"
-_IDN_TLDS = "中国|中國|公司|网络|台灣|香港|рф|укр|срб|бел|қаз|ไทย|भारत|ভারত|இந்தியா|السعودية|مصر|امارات|الجزائر|المغرب|ایران|پاکستان|한국"
+_IDN_TLDS = "|".join(("中国", "中國", "公司", "网络", "台灣", "香港", "рф", "укр", "срб", "бел", "қаз", "ไทย", "भारत",
+                      "ভারত", "இந்தியா", "السعودية", "مصر", "امارات", "الجزائر", "المغرب", "ایران", "پاکستان", "한국"))
 _TLD = rf"(?:[A-Za-z]{{2,24}}(?![A-Za-z0-9-])|xn--[A-Za-z0-9-]{{1,59}}|(?:{_IDN_TLDS}))"
 _DOMAIN = rf"(?:{_LABEL}\.){{1,8}}{_TLD}"
 _LOCAL_CHAR = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]"
 _LOCAL_OR_DOT = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]"
 # The local part: dot-separated atoms, the first character matched apart so it can carry the boundary.
-_LOCAL = rf"{_LOCAL_CHAR}{_not_after(f'(?:{_LOCAL_OR_DOT}|{_SPACED_WORD})')}{_LOCAL_CHAR}{{0,63}}(?:\.{_LOCAL_CHAR}{{1,64}}){{0,8}}"
+_LOCAL = (rf"{_LOCAL_CHAR}{_not_after(f'(?:{_LOCAL_OR_DOT}|{_SPACED_WORD})')}"
+          rf"{_LOCAL_CHAR}{{0,63}}(?:\.{_LOCAL_CHAR}{{1,64}}){{0,8}}")
 EMAIL = re.compile(rf"{_LOCAL}(?:@|%40){_DOMAIN}")
 
 # The span is the whole authority (`user:password@host`), so what redaction leaves
@@ -87,11 +91,11 @@ NATIONAL_IDS = (
     (re.compile(rf"[1-9]{_not_after('[0-9A-Za-z]')}[0-9]{{16}}[0-9Xx](?![0-9A-Za-z])"), checksums.china_id_ok),
     (re.compile(rf"[2-9]{_not_after('[0-9A-Za-z.-]')}[0-9]{{3}} [0-9]{{4}} [0-9]{{4}}(?![0-9A-Za-z]| [0-9])"),
      checksums.aadhaar_ok),
-    (re.compile(rf"[0-9]{_not_after('[0-9A-Za-z.-]')}[0-9]{{2}}\.[0-9]{{3}}\.[0-9]{{3}}-[0-9]{{2}}(?![0-9A-Za-z]|[.-][0-9])"),
-     checksums.cpf_ok),
+    (re.compile(rf"[0-9]{_not_after('[0-9A-Za-z.-]')}[0-9]{{2}}\.[0-9]{{3}}\.[0-9]{{3}}-[0-9]{{2}}"
+                r"(?![0-9A-Za-z]|[.-][0-9])"), checksums.cpf_ok),
     (re.compile(rf"[0-9XYZxyz]{_not_after('[0-9A-Za-z]')}[0-9]{{7}}-?[A-Za-z](?![0-9A-Za-z])"), checksums.spain_id_ok),
-    (re.compile(rf"[12]{_not_after('[0-9A-Za-z]')} ?[0-9]{{2}} ?[0-9]{{2}} ?(?:[0-9]{{2}}|2[AB]) ?[0-9]{{3}} ?[0-9]{{3}} ?[0-9]{{2}}"
-                r"(?![0-9A-Za-z])"), checksums.france_nir_ok),
+    (re.compile(rf"[12]{_not_after('[0-9A-Za-z]')} ?[0-9]{{2}} ?[0-9]{{2}} ?(?:[0-9]{{2}}|2[AB])"
+                r" ?[0-9]{3} ?[0-9]{3} ?[0-9]{2}(?![0-9A-Za-z])"), checksums.france_nir_ok),
 )
 
 # `+`, `(` or a digit (the `00` international prefix is digits too), then digits in groups.
@@ -122,7 +126,8 @@ KNOWN_KEYS = re.compile(
     r"|sk-(?:proj-)?[A-Za-z0-9_-]{32,160}(?![A-Za-z0-9_-])"   # OpenAI-style
     r"|hf_[A-Za-z]{34}(?![0-9A-Za-z])"                     # Hugging Face
     r"|eyJ[A-Za-z0-9_-]{8,2000}\.eyJ[A-Za-z0-9_-]{8,4000}\.[A-Za-z0-9_-]{8,2000}(?![A-Za-z0-9_-])"  # JWT
-    r"|-----BEGIN (?:[A-Z]{1,20} ){0,3}PRIVATE KEY-----[A-Za-z0-9+/=\s]{0,8192}?-----END (?:[A-Z]{1,20} ){0,3}PRIVATE KEY-----")
+    r"|-----BEGIN (?:[A-Z]{1,20} ){0,3}PRIVATE KEY-----[A-Za-z0-9+/=\s]{0,8192}?"
+    r"-----END (?:[A-Z]{1,20} ){0,3}PRIVATE KEY-----")
 _KEY_MARKERS = ("AKIA", "gh", "github_pat_", "xox", "AIza", "k_live_", "k_test_", "sk-", "hf_", "eyJ", "-----BEGIN")
 _KEY_START = re.compile(r"(?<![0-9A-Za-z_-])")
 # `password = s3cr3t!x`: the value after a secret-naming key, whatever its shape.
