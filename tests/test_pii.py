@@ -106,6 +106,22 @@ def test_look_alikes_seen_in_the_benchmark_corpus_are_not_flagged(text):
     assert find_pii(text, region="US") == []
 
 
+@pytest.mark.parametrize("text, region, expected", [
+    ("tel (11) 2345-6789 ok", "BR", "(11) 2345-6789"),      # Brazil: area code in parentheses, no trunk 0
+    ("call (201) 555-0143 now", "US", "(201) 555-0143"),
+    ("appelez le 06 12 34 56 78", "FR", "06 12 34 56 78"),
+    ("il y a 6 12 34 56 78 cas", "FR", None),               # France writes the trunk 0: a count, not a number
+    ("电话131 2345 6658号", "CN", "131 2345 6658"),            # Chinese mobiles are written without it
+    ("1. 612 34 51 03 llamar", "ES", "612 34 51 03"),       # a list number before the phone number
+    ("+33 6 12 34 54 72 255 caractères", "FR", "+33 6 12 34 54 72"),  # a number after it
+    ("ISBN 2-8125-5945-7", "FR", None),
+    ("Tel. 0033 6 12 34 56 78.", "DE", "0033 6 12 34 56 78"),  # `00` for `+`, in any language
+])
+def test_phone_numbers_as_each_region_writes_them(text, region, expected):
+    found = [text[s.start:s.end] for s in find_pii(text, ["PHONE"], region)]
+    assert found == ([expected] if expected else [])
+
+
 def _random_digits(rng: random.Random, n: int) -> str:
     return "".join(rng.choice(string.digits) for _ in range(n))
 

@@ -101,6 +101,8 @@ NATIONAL_IDS = (
 # `+`, `(` or a digit (the `00` international prefix is digits too), then digits in groups.
 PHONE = re.compile(rf"[+(0-9]{_not_after('[0-9A-Za-z+(/.,:-]')}(?:(?<=[+(])[0-9])?(?:[ .()/-]{{0,2}}[0-9]){{6,16}}"
                    r"(?![0-9A-Za-z]|[.,/:-][0-9])")
+_SPACE_GAP = re.compile(r"\s+")
+_NON_DIGITS = re.compile(r"[^0-9]")
 _ISBN_BEFORE = re.compile(r"ISBN(?:-1[03])?:?\s?$", re.IGNORECASE)
 _DATE_LIKE = re.compile(r"(?:[0-9]{4}[-./][0-9]{1,2}[-./][0-9]{1,2}|[0-9]{1,2}[-./][0-9]{1,2}[-./][0-9]{4})")
 
@@ -222,13 +224,25 @@ def card_brand_ok(digits: str) -> bool:
             or (p2 == 62 and 16 <= n <= 19) or (p2 in (50, 56, 57, 58, 63, 67) and 12 <= n <= 19))
 
 
+def _trimmings(candidate: str) -> Iterator[tuple[int, int]]:
+    """(start, end) within a run of digit groups: the whole run, then without the part before its first space,
+    then without the part after its last, since a run often takes in a list number (`1. 612 34 51 03`) or a
+    number after it (`… 7272 14 days`). Never more than three tries, so the scan stays linear."""
+    yield 0, len(candidate)
+    gaps = list(_SPACE_GAP.finditer(candidate))
+    if gaps:
+        yield gaps[0].end(), len(candidate)
+        yield 0, gaps[-1].start()
+
+
 def _cards(text: str, region: str | None) -> Iterator[Span]:
     for m in CARD.finditer(text):
-        s = m.group()
-        seps = set(s) - set("0123456789")
-        digits = s.replace(" ", "").replace("-", "")
-        if len(seps) <= 1 and card_brand_ok(digits) and checksums.luhn_ok(digits):
-            yield Span(m.start(), m.end(), "CREDIT_CARD")
+        for a, b in _trimmings(m.group()):
+            s = m.group()[a:b].strip(" -")
+            digits = s.replace(" ", "").replace("-", "")
+            if len(set(s) - set("0123456789")) <= 1 and card_brand_ok(digits) and checksums.luhn_ok(digits):
+                yield Span(m.start() + a, m.start() + b, "CREDIT_CARD")
+                break
 
 
 def _ibans(text: str, region: str | None) -> Iterator[Span]:
@@ -256,33 +270,52 @@ def _national_ids(text: str, region: str | None) -> Iterator[Span]:
 
 def _phones(text: str, region: str | None) -> Iterator[Span]:
     for m in PHONE.finditer(text):
-        s = m.group()
-        international = s[0] == "+" or s.startswith("00")
-        digits = sum(c.isdigit() for c in s)
-        # A national number needs grouping (or parentheses) to read as a phone number, not a count or an id.
-        if digits < 8 or _DATE_LIKE.search(s) or not (international or any(c in s for c in " .()-/")):
-            continue
-        if not international and (region is None or not _national_form_ok(s, region)):
-            continue
-        if IPV4.fullmatch(s) or _ISBN_BEFORE.search(text, max(0, m.start() - 10), m.start()):
-            continue
-        try:
-            number = phonenumbers.parse(s, None if international else region)
-        except phonenumbers.NumberParseException:
-            continue
-        if phonenumbers.is_valid_number(number):
-            yield Span(m.start(), m.end(), "PHONE")
+        for a, b in _trimmings(m.group()):
+            if _phone_ok(m.group()[a:b], region, text, m.start()):
+                yield Span(m.start() + a, m.start() + b, "PHONE")
+                break
 
 
-def _national_form_ok(candidate: str, region: str) -> bool:
-    """Where a region dials national numbers with a trunk prefix (0 in France, India, Japan…), people write it:
-    `06 12 34 56 78`, not `6 12 34 56 78`, which is more often a count or a code. An area code in parentheses
-    (`(11) 2345-6789` in Brazil) and North America, whose trunk prefix 1 is left out, are the exceptions."""
-    metadata = phonenumbers.PhoneMetadata.metadata_for_region(region)
+def _phone_ok(s: str, region: str | None, text: str, start: int) -> bool:
+    international = s[0] == "+" or s.startswith("00")
+    digits = len(_NON_DIGITS.sub("", s))
+    # A national number needs grouping (or parentheses) to read as a phone number, not a count or an id.
+    # E.164 numbers have at most 15 digits (with the country code).
+    if not 8 <= digits <= 15 or _DATE_LIKE.search(s) or not (international or any(c in s for c in " .()-/")):
+        return False
+    if (not international and not _possible_length(s, digits, region)) or IPV4.fullmatch(s) \
+            or _ISBN_BEFORE.search(text, max(0, start - 10), start):
+        return False
+    try:
+        # `00` is the international call prefix of most of the world: read as `+`.
+        number = phonenumbers.parse("+" + s[2:] if s.startswith("00") else s, None if international else region)
+    except phonenumbers.NumberParseException:
+        return False
+    return phonenumbers.is_valid_number(number) and (international or _written_as_usual(s, number))
+
+
+def _possible_length(candidate: str, digits: int, region: str | None) -> bool:
+    """Whether the region has national numbers of this many digits: a cheap test that spares most candidates
+    the (slow) full parse."""
+    metadata = phonenumbers.PhoneMetadata.metadata_for_region(region) if region else None
     if metadata is None:
         return False
-    prefix = metadata.national_prefix
-    return (not prefix or candidate.startswith(("(", prefix)) or metadata.country_code == 1)
+    prefix = metadata.national_prefix or ""
+    if prefix and _NON_DIGITS.sub("", candidate).startswith(prefix):
+        digits -= len(prefix)
+    lengths = metadata.general_desc.possible_length
+    return not lengths or digits in lengths
+
+
+def _written_as_usual(candidate: str, number: phonenumbers.PhoneNumber) -> bool:
+    """A national number written with the trunk prefix where the region's own format has it (`06 12 34 56 78`
+    in France, not `6 12 34 56 78`, more often a count or a code), or as it comes where it has none (mobiles in
+    China, `(11) 2345-6789` in Brazil, `(201) 555-0123` in North America)."""
+    region = phonenumbers.region_code_for_number(number)
+    metadata = phonenumbers.PhoneMetadata.metadata_for_region(region) if region else None
+    prefix = metadata.national_prefix if metadata else None
+    usual = _NON_DIGITS.sub("", phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL))
+    return not (prefix and usual.startswith(prefix)) or _NON_DIGITS.sub("", candidate).startswith(prefix)
 
 
 def _handles(text: str, region: str | None) -> Iterator[Span]:
