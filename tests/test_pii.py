@@ -184,6 +184,8 @@ def test_annotate_mode_reports_only_and_types_are_chosen_per_language():
     assert out["pii_EMAIL"] == [0, 1] and out["pii_USER"] == [1, 1]
     with pytest.raises(ValueError, match="unknown PII type"):
         build_step({"name": "pii", "params": {"default": {"types": ["EMAIL", "SSN"]}}})
+    with pytest.raises(ValueError, match="token must be"):
+        build_step({"name": "pii", "params": {"fr": {"token": "[{kind}]"}}})
 
 
 def test_step_runs_as_a_datasets_batch_map_and_counts_add_up_per_source_and_language(labelled):

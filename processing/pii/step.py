@@ -46,6 +46,12 @@ class Pii(Step):
             unknown = sorted(set(lang_params.get("types", [])) - set(TYPES))
             if unknown:
                 raise ValueError(f"step {self.name!r} ({lang}): unknown PII type(s) {unknown}; known: {list(TYPES)}")
+            token = TOKEN_STYLES.get(lang_params.get("token", "roots"), lang_params.get("token"))
+            try:
+                token.format(type="EMAIL")
+            except (AttributeError, KeyError, IndexError, ValueError):
+                raise ValueError(f"step {self.name!r} ({lang}): token must be one of {sorted(TOKEN_STYLES)} or a "
+                                 f"format string using {{type}}, not {token!r}") from None
 
     def __call__(self, batch: Batch) -> Batch:
         n = len(batch["text"])
