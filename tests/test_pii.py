@@ -219,5 +219,10 @@ def test_cli_find_scores_like_the_library_and_redact_keeps_other_fields(tmp_path
     redacted = [json.loads(x) for x in (tmp_path / "red.jsonl").read_text().splitlines()]
     assert redacted[0]["id"] == 0 and redacted[0]["lang"] == labelled[0]["lang"]
     assert all(find_pii(r["text"], region=region_for(r["lang"])) == [] for r in redacted if "text" in r)
+    # A line over the size limit is answered with an error, not read into memory.
+    assert main(["pii", "find", str(src), "--max-line-bytes", "2000", "--out", str(tmp_path / "small.jsonl")]) == 0
+    long_lines = sum(len(x.encode()) >= 2000 for x in src.read_text(encoding="utf-8").splitlines())
+    answers = [json.loads(x) for x in (tmp_path / "small.jsonl").read_text().splitlines()]
+    assert long_lines > 10 and sum(a.get("error", "").startswith("line longer") for a in answers) == long_lines
     assert main(["pii", "find", str(src), "--types", "EMAIL,SSN"]) == 2
     assert main(["pii", "find", str(tmp_path / "missing.jsonl")]) == 2
