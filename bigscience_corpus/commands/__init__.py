@@ -9,4 +9,5 @@ COMMAND_MODULES = [
     "sources",
     "load",
     "annotate",
+    "pii",
 ]
