@@ -8,4 +8,5 @@ COMMAND_MODULES = [
     "build",
     "sources",
     "load",
+    "dedup",
 ]
