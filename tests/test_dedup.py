@@ -226,11 +226,20 @@ def test_dedup_command(tmp_path, udhr, capsys):
     assert report["exact"]["removed"] == 1 and report["minhash"]["removed"] == 2
 
 
+def test_dedup_command_replaces_undecodable_bytes(tmp_path, udhr):
+    line = json.dumps({"id": "1", "text": udhr["de_Latn"]}, ensure_ascii=False).encode()
+    (tmp_path / "a.jsonl").write_bytes(line.replace("Würde".encode(), b"W\xfcrde") + b"\n" + line + b"\n")
+    assert main(["dedup", str(tmp_path / "a.jsonl"), "--out", str(tmp_path / "o"), "--stage", "exact"]) == 0
+    texts = pq.read_table(tmp_path / "o" / "documents.parquet").column("text").to_pylist()
+    assert len(texts) == 2 and "W\ufffdrde" in texts[0] and "Würde" in texts[1]
+
+
 def test_dedup_command_user_errors(tmp_path, capsys):
     (tmp_path / "a.jsonl").write_text('{"id": "1"}\n')
     assert main(["dedup", str(tmp_path / "a.jsonl"), "--out", str(tmp_path / "o")]) == 2
     assert "missing column(s) ['text']" in capsys.readouterr().err
-    (tmp_path / "b.jsonl").write_bytes(b'{"id": "1", "text": "\xff\xfe"}\n')
+    (tmp_path / "b.jsonl").write_text("{broken\n")
     assert main(["dedup", str(tmp_path / "b.jsonl"), "--out", str(tmp_path / "o")]) == 2
+    assert "cannot read" in capsys.readouterr().err
     assert main(["dedup", str(tmp_path / "a.txt"), "--out", str(tmp_path / "o")]) == 2
     assert main(["dedup", str(tmp_path / "a.jsonl"), "--out", str(tmp_path / "o"), "-p", "nope.x=1"]) == 2

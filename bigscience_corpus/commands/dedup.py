@@ -58,13 +58,28 @@ def read_documents(files: list[str], cache_dir: str | None = None) -> datasets.D
         missing = {"id", "text"} - set(ds.column_names)
         if missing:
             raise UserError(f"missing column(s) {sorted(missing)}", name)
-        table = ds.data.table
-        columns = {"id": table.column("id").cast(pa.string()), "text": table.column("text").cast(pa.string())}
-        for column, default in (("source", path.name.split(".")[0]), ("lang", None), ("url", None)):
-            columns[column] = (table.column(column).cast(pa.string()) if column in ds.column_names
-                               else pa.array([default] * len(ds), pa.string()))
-        parts.append(datasets.Dataset(pa.table(columns)))
+        # Through `map` (written to the cache, memory-mapped) rather than an in-memory table: inputs may exceed RAM.
+        parts.append(ds.with_format("arrow").map(_standardise, batched=True, remove_columns=ds.column_names, features=_FEATURES,
+                            fn_kwargs={"source": path.name.split(".")[0]}, desc=f"reading {path.name}").with_format(None))
     return datasets.concatenate_datasets(parts)
+
+
+_FEATURES = datasets.Features({c: datasets.Value("string") for c in ("id", "text", "source", "lang", "url")})
+
+
+def _standardise(batch: pa.Table, source: str) -> dict[str, list]:
+    """Document columns as strings; bytes that are not UTF-8 (the JSON reader lets them through) become U+FFFD."""
+    def strings(name: str, default: str | None = None) -> list[str | None]:
+        if name not in batch.column_names:
+            return [default] * batch.num_rows
+        column = batch.column(name).combine_chunks()
+        if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
+            column = column.view(pa.binary() if pa.types.is_string(column.type) else pa.large_binary())
+            return [default if v is None else v.decode("utf-8", "replace") for v in column.to_pylist()]
+        return [default if v is None else str(v) for v in column.to_pylist()]
+
+    return {"id": strings("id"), "text": strings("text"), "source": strings("source", source),
+            "lang": strings("lang"), "url": strings("url")}
 
 
 def parse_params(pairs: list[str], stages: list[str]) -> dict[str, dict[str, Any]]:

@@ -25,7 +25,7 @@ from tqdm.auto import tqdm
 
 from ..base import Batch
 
-DEFAULTS: dict[str, Any] = {"ngram": 5, "char_ngram": 5, "bands": 14, "rows": 8, "threshold": 0.7, "verify": True,
+DEFAULTS: dict[str, Any] = {"ngram": 5, "char_ngram": 5, "bands": 14, "rows": 8, "threshold": 0.5, "verify": True,
                             "seed": 1, "work_dir": None}
 
 _MERSENNE = np.uint64((1 << 61) - 1)
