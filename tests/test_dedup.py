@@ -8,6 +8,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+import yaml
 from datasketch import MinHash
 from gflanguages import LoadLanguages
 
@@ -93,6 +94,9 @@ def test_url_dedup_leaves_documents_without_url(udhr):
     kept, report = STAGES["url"](ds, ["crawl", "wiki"])
     assert kept["id"] == ["1", "3", "4"]
     assert report["without_url"] == 2
+    assert len(STAGES["url"](ds, ["crawl", "wiki"], sources=["wiki"])[0]) == 4
+    with pytest.raises(ValueError, match="list of source names"):
+        STAGES["url"](ds, [], sources="crawl")
 
 
 def test_template_lines_removed_per_source_and_short_documents_dropped(udhr):
@@ -243,3 +247,24 @@ def test_dedup_command_user_errors(tmp_path, capsys):
     assert "cannot read" in capsys.readouterr().err
     assert main(["dedup", str(tmp_path / "a.txt"), "--out", str(tmp_path / "o")]) == 2
     assert main(["dedup", str(tmp_path / "a.jsonl"), "--out", str(tmp_path / "o"), "-p", "nope.x=1"]) == 2
+
+
+def test_recipe_selects_stages_and_manifest_counts_them(tmp_path):
+    from test_build import NAME, _demo_recipe_elsewhere
+
+    recipe = _demo_recipe_elsewhere()
+    recipe["dedup"] = ["exact", {"name": "url", "params": {"sources": ["warc"]}}, "template_lines",
+                       {"name": "minhash", "params": NEAR}]
+    (tmp_path / "recipe.yaml").write_text(yaml.safe_dump(recipe), encoding="utf-8")
+    assert main(["build", str(tmp_path / "recipe.yaml"), "--out", str(tmp_path / "out")]) == 0
+    built = tmp_path / "out" / NAME
+    manifest = json.loads((built / "manifest.json").read_text())
+    assert set(manifest["dedup"]) == {"exact", "url", "template_lines", "minhash"}
+    assert all(isinstance(report["removed"], int) for report in manifest["dedup"].values())
+    texts = [t for path in sorted(built.rglob("*.parquet")) if "/all/" not in path.as_posix()
+             for t in pq.read_table(path, columns=["text"]).column("text").to_pylist()]
+    digests = [normalised_digest(t) for t in texts]
+    assert texts and len(set(digests)) == len(digests)
+    # The recrawl repeats pages of the crawl; local files share one provenance URL per manual (not a web source).
+    assert manifest["dedup"]["exact"]["removed_by_source"] == {"warc": 2}
+    assert manifest["dedup"]["url"]["removed_by_source"] == {}

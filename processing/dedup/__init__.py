@@ -26,10 +26,13 @@ def exact_representatives(ds: datasets.Dataset, priority: list[str], num_proc: i
     return keep.representatives(_exact.keys(ds, num_proc), ds, priority), {}
 
 
-def url_representatives(ds: datasets.Dataset, priority: list[str], num_proc: int | None = None
-                        ) -> tuple[np.ndarray, Report]:
-    """Documents with the same normalised URL (host + path); documents without a URL are left alone."""
-    keys = _urls.keys(ds, num_proc)
+def url_representatives(ds: datasets.Dataset, priority: list[str], num_proc: int | None = None,
+                        sources: list[str] | None = None) -> tuple[np.ndarray, Report]:
+    """Documents with the same normalised URL (host + path + content parameters), among the web `sources`
+    (default: all); documents without a URL are left alone."""
+    if sources is not None and (isinstance(sources, str) or not all(isinstance(s, str) for s in sources)):
+        raise ValueError(f"dedup stage 'url': sources must be a list of source names, not {sources!r}")
+    keys = _urls.keys(ds, num_proc, sources)
     return keep.representatives(keys, ds, priority), {"without_url": keys.null_count}
 
 

@@ -29,6 +29,8 @@ def representatives(keys: pa.Array | np.ndarray, ds: datasets.Dataset, priority:
     """Row index of the document kept for each row's group (itself when kept); rows with a null key stand alone."""
     n = len(ds)
     keys = pa.array(keys) if isinstance(keys, np.ndarray) else keys
+    if keys.null_count == n:  # nothing to group (and Arrow cannot compare an all-null column)
+        return np.arange(n, dtype=np.int64)
     rank = {s: i for i, s in enumerate(priority)}
     sources = column(ds, "source").to_pylist()
     columns = {"key": keys, "rank": np.array([rank.get(s, len(rank)) for s in sources], dtype=np.int64),

@@ -35,14 +35,18 @@ def normalise_url(url: str | None) -> str | None:
     return host + path + ("?" + urlencode(query) if query else "")
 
 
-def _keys(batch: Batch) -> Batch:
-    return {"url_key": [normalise_url(u) for u in batch["url"]]}
+def _keys(batch: Batch, sources: set[str] | None) -> Batch:
+    return {"url_key": [normalise_url(u) if sources is None or s in sources else None
+                        for u, s in zip(batch["url"], batch["source"])]}
 
 
-def keys(ds: datasets.Dataset, num_proc: int | None = None) -> pa.Array:
-    """Normalised URL per document (null without a URL)."""
+def keys(ds: datasets.Dataset, num_proc: int | None = None, sources: list[str] | None = None) -> pa.Array:
+    """Normalised URL per document of `sources` (default: all); null without a URL or from another source.
+
+    Only web sources should take part: other loaders may record one provenance URL for a whole book or manual."""
     if "url" not in ds.column_names:
         return pa.nulls(len(ds), pa.string())
-    out = ds.select_columns(["url"]).map(_keys, batched=True, num_proc=num_proc, remove_columns=["url"],
-                                         desc="url dedup: normalising")
+    out = ds.select_columns(["url", "source"]).map(
+        _keys, batched=True, num_proc=num_proc, remove_columns=["url", "source"], desc="url dedup: normalising",
+        fn_kwargs={"sources": None if sources is None else set(sources)})
     return out.data.table.column("url_key").combine_chunks()
