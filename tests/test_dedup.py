@@ -191,6 +191,14 @@ def test_minhash_deterministic_whatever_num_proc(udhr):
     assert one[1] == two[1]
 
 
+def test_minhash_band_slices_give_the_same_clusters(udhr, monkeypatch):
+    ds = near_dup_corpus(udhr)
+    whole = STAGES["minhash"](ds, ["books", "web"], None, **NEAR)
+    monkeypatch.setattr(minhash, "PARTITION_ROWS", 4)  # 8 slices of each band's hash range
+    sliced = STAGES["minhash"](ds, ["books", "web"], None, **NEAR)
+    assert sliced[0]["id"] == whole[0]["id"] and sliced[1] == whole[1]
+
+
 def test_minhash_large_single_line_document(udhr):
     big = " ".join([udhr[lang] for lang in LANGS] * 500)  # ~6 MB, one line
     ds = corpus([("big", big, "s"), ("small", udhr["en_Latn"], "s")])

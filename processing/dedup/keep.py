@@ -31,9 +31,8 @@ def representatives(keys: pa.Array | np.ndarray, ds: datasets.Dataset, priority:
     keys = pa.array(keys) if isinstance(keys, np.ndarray) else keys
     if keys.null_count == n:  # nothing to group (and Arrow cannot compare an all-null column)
         return np.arange(n, dtype=np.int64)
-    rank = {s: i for i, s in enumerate(priority)}
-    sources = column(ds, "source").to_pylist()
-    columns = {"key": keys, "rank": np.array([rank.get(s, len(rank)) for s in sources], dtype=np.int64),
+    ranks = pc.index_in(column(ds, "source"), value_set=pa.array(priority, pa.string()))
+    columns = {"key": keys, "rank": pc.fill_null(ranks, len(priority)),
                "id": column(ds, "id"), "row": np.arange(n, dtype=np.int64)}
     order = [("key", "ascending"), ("rank", "ascending")]
     if SCORE_COLUMN in ds.column_names:
@@ -56,13 +55,14 @@ def representatives(keys: pa.Array | np.ndarray, ds: datasets.Dataset, priority:
 
 def report(rep: np.ndarray, ds: datasets.Dataset) -> dict[str, Any]:
     """Removed documents per source and per (removed source, kept source) pair, rates, and sample clusters."""
-    sources = np.array(column(ds, "source").to_pylist(), dtype=object)
-    removed = rep != np.arange(len(rep))
-    totals = Counter(sources.tolist())
-    by_source = Counter(sources[removed].tolist())
-    pairs = Counter(f"{a} -> {b}" for a, b in zip(sources[removed].tolist(), sources[rep[removed]].tolist()))
+    sources = column(ds, "source")
+    removed = np.flatnonzero(rep != np.arange(len(rep)))
+    totals = {c["values"]: c["counts"] for c in pc.value_counts(sources).to_pylist()}
+    removed_sources = sources.take(removed).to_pylist()
+    by_source = Counter(removed_sources)
+    pairs = Counter(f"{a} -> {b}" for a, b in zip(removed_sources, sources.take(rep[removed]).to_pylist()))
     return {
-        "removed": int(removed.sum()),
+        "removed": len(removed),
         "removed_by_source": dict(sorted(by_source.items())),
         "duplicate_rate_by_source": {s: round(by_source.get(s, 0) / totals[s], 6) for s in sorted(totals)},
         "removed_by_source_pair": dict(sorted(pairs.items())),

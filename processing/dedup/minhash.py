@@ -38,6 +38,8 @@ CHAR_LANGUAGES = {"zh", "ja", "th", "lo", "km", "my", "bo"}
 _BLOCK = 4096
 #: Rows per streamed chunk of signatures / band buckets.
 _CHUNK = 65536
+#: Documents per slice of a band's hash range sorted in memory at once (16 bytes each, plus the sort).
+PARTITION_ROWS = 1 << 22
 
 
 def permutations(num_perm: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
@@ -142,16 +144,24 @@ def _write_buckets(sigs: pa.ChunkedArray, bands: int, rows: int, work: Path) -> 
     return paths
 
 
-def _candidates(path: Path) -> np.ndarray:
-    """(first row of bucket, other row) for every bucket of one band with more than one document."""
-    table = pq.read_table(path)
-    hashes, rows = table.column("hash").to_numpy(), table.column("row").to_numpy()
-    order = np.lexsort((rows, hashes))
-    hashes, rows = hashes[order], rows[order]
-    starts = np.ones(len(rows), dtype=bool)
-    starts[1:] = hashes[1:] != hashes[:-1]
-    first = rows[np.maximum.accumulate(np.where(starts, np.arange(len(rows)), 0))]
-    return np.stack([first[~starts], rows[~starts]], axis=1)
+def _candidates(path: Path, partitions: int) -> np.ndarray:
+    """(first row of bucket, other row) for every bucket of one band with more than one document.
+
+    The band is read one slice of its hash range at a time: a bucket never spans two slices."""
+    found = [np.empty((0, 2), dtype=np.int64)]
+    for k in range(partitions):
+        bounds = pc.field("hash") >= pa.scalar((k << 64) // partitions, pa.uint64())
+        if k + 1 < partitions:
+            bounds &= pc.field("hash") < pa.scalar(((k + 1) << 64) // partitions, pa.uint64())
+        table = pq.read_table(path, filters=bounds if partitions > 1 else None)
+        hashes, rows = table.column("hash").to_numpy(), table.column("row").to_numpy()
+        order = np.lexsort((rows, hashes))
+        hashes, rows = hashes[order], rows[order]
+        starts = np.ones(len(rows), dtype=bool)
+        starts[1:] = hashes[1:] != hashes[:-1]
+        first = rows[np.maximum.accumulate(np.where(starts, np.arange(len(rows)), 0))]
+        found.append(np.stack([first[~starts], rows[~starts]], axis=1))
+    return np.unique(np.concatenate(found), axis=0)
 
 
 def _similar(pairs: np.ndarray, sigs: pa.ChunkedArray, num_perm: int, threshold: float) -> np.ndarray:
@@ -209,9 +219,9 @@ def clusters(ds: datasets.Dataset, num_proc: int | None = None, **params: Any) -
             features=datasets.Features({"sig": datasets.Sequence(datasets.Value("uint32"))}),
             cache_file_name=str(work / "signatures.arrow"), desc="minhash: signatures")
         sigs = sig_ds.data.table.column("sig")
-        pairs = np.concatenate([_candidates(path) for path in _write_buckets(sigs, p["bands"], p["rows"], work)]
-                               + [np.empty((0, 2), dtype=np.int64)])
-        pairs = np.unique(pairs, axis=0)
+        partitions = -(-n // PARTITION_ROWS)
+        pairs = np.unique(np.concatenate([_candidates(path, partitions)
+                                          for path in _write_buckets(sigs, p["bands"], p["rows"], work)]), axis=0)
         candidates = len(pairs)
         if p["verify"] and len(pairs):
             pairs = _similar(pairs, sigs, num_perm, p["threshold"])
