@@ -254,6 +254,9 @@ def test_dedup_command_user_errors(tmp_path, capsys):
     assert main(["dedup", str(tmp_path / "b.jsonl"), "--out", str(tmp_path / "o")]) == 2
     assert "cannot read" in capsys.readouterr().err
     assert main(["dedup", str(tmp_path / "a.txt"), "--out", str(tmp_path / "o")]) == 2
+    (tmp_path / "empty.jsonl").write_text("")
+    assert main(["dedup", str(tmp_path / "empty.jsonl"), "--out", str(tmp_path / "o")]) == 2
+    assert "no documents" in capsys.readouterr().err
     assert main(["dedup", str(tmp_path / "a.jsonl"), "--out", str(tmp_path / "o"), "-p", "nope.x=1"]) == 2
 
 

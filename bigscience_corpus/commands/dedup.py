@@ -13,6 +13,7 @@ from typing import Any
 import datasets
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from ..errors import UserError
@@ -51,16 +52,20 @@ def read_documents(files: list[str], cache_dir: str | None = None) -> datasets.D
             raise UserError("not a .jsonl or .parquet file", name)
         if not path.is_file():
             raise UserError("no such file", name)
+        if path.stat().st_size == 0:
+            continue
         try:
             ds = datasets.load_dataset(_FORMATS[suffix], data_files=str(path), split="train", cache_dir=cache_dir)
         except Exception as err:  # malformed JSON, undecodable bytes, corrupt parquet: the user's file
-            raise UserError(f"cannot read: {str(err).splitlines()[0][:200]}", name) from None
+            raise UserError(f"cannot read: {(str(err) or type(err).__name__).splitlines()[0][:200]}", name) from None
         missing = {"id", "text"} - set(ds.column_names)
         if missing:
             raise UserError(f"missing column(s) {sorted(missing)}", name)
         # Through `map` (written to the cache, memory-mapped) rather than an in-memory table: inputs may exceed RAM.
         parts.append(ds.with_format("arrow").map(_standardise, batched=True, remove_columns=ds.column_names, features=_FEATURES,
                             fn_kwargs={"source": path.name.split(".")[0]}, desc=f"reading {path.name}").with_format(None))
+    if not parts:
+        raise UserError("no documents in the input files")
     return datasets.concatenate_datasets(parts)
 
 
@@ -98,7 +103,7 @@ def run(args: argparse.Namespace) -> int:
     ds = read_documents(args.files, args.cache_dir)
     ids = keep.column(ds, "id").combine_chunks()
     ds = ds.add_column("_row", np.arange(len(ds)))
-    priority = args.priority or list(dict.fromkeys(keep.column(ds, "source").to_pylist()))
+    priority = args.priority or pc.unique(keep.column(ds, "source")).to_pylist()  # first-appearance order
     parent = np.full(len(ds), -1, dtype=np.int64)  # row that replaced each removed row
     reports = {}
     for name in stages:

@@ -9,6 +9,7 @@ does not chain unrelated documents together.
 """
 from __future__ import annotations
 
+import functools
 import re
 import tempfile
 import unicodedata
@@ -42,6 +43,7 @@ _CHUNK = 65536
 PARTITION_ROWS = 1 << 22
 
 
+@functools.lru_cache(maxsize=4)
 def permutations(num_perm: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
     """The `a` and `b` of each permutation, drawn as datasketch draws them."""
     gen = np.random.RandomState(seed)
