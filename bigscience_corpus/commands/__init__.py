@@ -10,4 +10,5 @@ COMMAND_MODULES = [
     "load",
     "annotate",
     "pii",
+    "dedup",
 ]
