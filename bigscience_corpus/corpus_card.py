@@ -44,7 +44,7 @@ def manifest(result: "BuildResult", folder: Path) -> dict[str, Any]:
         "versions": package_versions(),
         "sources": {s.name: {"input_checksums": s.checksums, "loaded": s.loaded, "skipped": s.skips.to_dict(),
                              "dropped_by_step": dict(s.dropped), "edited_by_step": dict(s.edits),
-                             "flagged_by_step": dict(s.flagged),
+                             "flagged_by_step": dict(s.flagged), "pii_by_language": s.pii,
                              "after_steps": s.after_steps, "after_dedup": s.after_dedup,
                              "published": s.after_sampling}
                     for s in result.sources},
@@ -125,6 +125,11 @@ def card_text(result: "BuildResult") -> str:
     limitations = [f"- **{name}**: {c.sections.get('Known limitations', '').strip()}" for name, c in cards.items() if c]
     pii = [f"- **{name}**: {c.sections.get('Personal and sensitive information', '').strip()}"
            for name, c in cards.items() if c]
+    pii_rows = [[s.name, lang, ", ".join(f"{t} {n}" for t, n in sorted(counts.items()) if n)]
+                for s in result.sources for lang, counts in sorted(s.pii.items())]
+    pii_steps = sorted({e.source for e in recipe.sources
+                        if any((step if isinstance(step, str) else step.get("name")) == "pii"
+                               for step in (e.steps if e.steps is not None else recipe.steps))})
     config_list = ", ".join(f"`{c}`" for c in dict.fromkeys(w.config for w in result.written))
     return f"""---
 {metadata.to_yaml()}
@@ -180,6 +185,11 @@ Input records skipped as unreadable:
 
 ### Personal and Sensitive Information
 {chr(10).join(pii)}
+
+The `pii` step ran on: {', '.join(f'`{n}`' for n in pii_steps) or 'no source'}. Personal information it found in the
+kept documents (replaced by `PI:<TYPE>` tokens unless the recipe ran it in annotate mode):
+
+{_table(["source", "language", "found"], pii_rows) if pii_rows else "None found."}
 
 ## Bias, Risks, and Limitations
 {chr(10).join(limitations)}

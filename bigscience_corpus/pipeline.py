@@ -26,6 +26,7 @@ from .catalogue import build_source, get_source
 from .errors import UserError
 from .processing import Step, build_step
 from .processing.dedup import STAGES
+from .processing.pii import totals as pii_totals
 from .processing.quality import words
 from .recipe import Recipe, SourceEntry
 from .schema import DOCUMENT_COLUMNS
@@ -47,6 +48,8 @@ class SourceResult:
     edits: Counter = field(default_factory=Counter)
     #: Documents each annotate-mode filter would have dropped.
     flagged: Counter = field(default_factory=Counter)
+    #: PII found by the `pii` step in the kept documents: language -> type -> count.
+    pii: dict[str, dict[str, int]] = field(default_factory=dict)
     #: The steps run on this source, and what they recorded: `lang`, `drop_reason`, `flags`, every `stat_*`
     #: column, and the first characters of `text` — for the threshold plots and samples of the build report.
     steps: list[Step] = field(default_factory=list)
@@ -128,6 +131,8 @@ def run_source(entry: SourceEntry, steps: list[Step], recipe: Recipe, cache_dir:
         if result.dropped:
             ds = ds.filter(lambda r: [x is None for x in r], input_columns="drop_reason", batched=True,
                            num_proc=num_proc, desc=f"{entry.source}: dropping")
+        result.pii = {lang: {t: n for t, n in sorted(counts.items()) if n}
+                      for (lang,), counts in pii_totals(ds, by=("lang",)).items() if sum(counts.values())}
         ds = ds.select_columns(DOCUMENT_COLUMNS)
     result.after_steps = len(ds)
     return ds, result
@@ -153,7 +158,10 @@ def build_corpus(recipe: Recipe, out_root: str | Path = "out", cache_dir: str | 
     for spec in recipe.dedup:
         spec = {"name": spec} if isinstance(spec, str) else dict(spec)
         name = spec["name"]
-        corpus, dedup_reports[name] = STAGES[name](corpus, priority, num_proc, **(spec.get("params") or {}))
+        try:
+            corpus, dedup_reports[name] = STAGES[name](corpus, priority, num_proc, **(spec.get("params") or {}))
+        except (TypeError, ValueError) as err:  # a bad parameter in the recipe's dedup entry
+            raise UserError(f"dedup stage {name!r}: {err}", recipe.path) from None
     per_source = Counter(corpus["source"])
     for result in results:
         result.after_dedup = per_source.get(result.name, 0)

@@ -53,6 +53,8 @@ def summary(result: BuildResult) -> str:
             lines.append(f"  skipped  {s.name}: {count} × {reason}")
         for step, count in s.dropped.most_common():
             lines.append(f"  dropped  {s.name}: {count} by {step} (e.g. {s.drop_samples[step][0]['reason']})")
+        for lang, counts in sorted(s.pii.items()):
+            lines.append(f"  pii      {s.name} ({lang}): " + ", ".join(f"{n} {t}" for t, n in sorted(counts.items())))
         for step, count in s.flagged.most_common():
             lines.append(f"  flagged  {s.name}: {count} by {step} (annotate mode: kept)")
     for name, report in result.dedup.items():
