@@ -27,7 +27,7 @@ from .errors import UserError
 from .processing import Step, build_step
 from .processing.dedup import STAGES
 from .processing.pii import totals as pii_totals
-from .processing.quality import words
+from .processing.text import words
 from .recipe import Recipe, SourceEntry
 from .schema import DOCUMENT_COLUMNS
 from .tokens import Tokenizer, count_tokens, load_tokenizer

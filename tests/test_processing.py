@@ -3,7 +3,8 @@ import pytest
 
 from bigscience_corpus.processing import STEPS, build_step
 from bigscience_corpus.processing.normalise import normalise_text
-from bigscience_corpus.processing.quality import character_repetition_ratio, words
+from bigscience_corpus.processing.filters_roots import character_repetition_ratio
+from bigscience_corpus.processing.text import words
 
 
 def test_normalise_whitespace_and_nfc():
