@@ -1,26 +1,11 @@
-"""The document-modality loaders (pdf, ocr, speech, code) as the catalogue sees them: valid cards, a build from
-their fixture, and the `load` command on a user's own files."""
+"""The `load` command on a user's own files: documents as parquet and the skip report. (Every loader's card and
+fixture build are checked by test_catalogue.py.)"""
 import json
 import shutil
 
 import pyarrow.parquet as pq
-import pytest
-
-from bigscience_corpus.catalogue import PACKAGE_DIR, sources
+from bigscience_corpus.catalogue import PACKAGE_DIR
 from bigscience_corpus.cli import main
-from bigscience_corpus.commands.sources import check_source
-
-DOC_SOURCES = ["pdf", "ocr", "speech", "code"]
-
-
-@pytest.mark.parametrize("name", DOC_SOURCES)
-def test_card_and_fixture_build(name, tmp_path):
-    if name == "ocr" and shutil.which("tesseract") is None:
-        pytest.skip("needs the tesseract program")
-    source = sources()[name]
-    assert check_source(source, str(tmp_path)) == []
-    assert source.card.meta["modality"] == name
-
 
 def test_load_command_writes_documents_and_the_skip_report(tmp_path, capsys):
     pdfs = tmp_path / "pdfs"
