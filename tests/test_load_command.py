@@ -4,8 +4,10 @@ import json
 import shutil
 
 import pyarrow.parquet as pq
+
 from bigscience_corpus.catalogue import PACKAGE_DIR
 from bigscience_corpus.cli import main
+
 
 def test_load_command_writes_documents_and_the_skip_report(tmp_path, capsys):
     pdfs = tmp_path / "pdfs"
