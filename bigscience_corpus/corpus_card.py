@@ -117,8 +117,7 @@ def card_text(result: "BuildResult") -> str:
     drop_lines = [f"- `{s.name}`, step `{step}`: {count} documents (e.g. {s.drop_samples[step][0]['reason']})"
                   for s in result.sources for step, count in s.dropped.most_common()]
     skip_lines = [f"- `{s.name}`: {count} × {reason}" for s in result.sources for reason, count in s.skips.counts.items()]
-    steps = sorted({str(step if isinstance(step, str) else step.get("name"))
-                    for e in recipe.sources for step in (e.steps if e.steps is not None else recipe.steps)})
+    steps = sorted({step.name for s in result.sources for step in s.steps})
     source_docs = [
         f"- **{name}** ({c.meta.get('modality')}; licence `{c.meta.get('license')}`; custodian: {c.custodian}) — "
         f"{c.sections.get('Description', '').split(chr(10))[0]}" for name, c in cards.items() if c]
@@ -127,9 +126,7 @@ def card_text(result: "BuildResult") -> str:
            for name, c in cards.items() if c]
     pii_rows = [[s.name, lang, ", ".join(f"{t} {n}" for t, n in sorted(counts.items()) if n)]
                 for s in result.sources for lang, counts in sorted(s.pii.items())]
-    pii_steps = sorted({e.source for e in recipe.sources
-                        if any((step if isinstance(step, str) else step.get("name")) == "pii"
-                               for step in (e.steps if e.steps is not None else recipe.steps))})
+    pii_steps = sorted(s.name for s in result.sources if any(step.name == "pii" for step in s.steps))
     config_list = ", ".join(f"`{c}`" for c in dict.fromkeys(w.config for w in result.written))
     return f"""---
 {metadata.to_yaml()}

@@ -24,7 +24,7 @@ from .corpus_card import write_card_and_manifest
 from .builder import SkipReport
 from .catalogue import build_source, get_source
 from .errors import UserError
-from .processing import Step, build_step
+from .processing import ANNOTATION_COLUMNS, Step, build_step
 from .processing.dedup import STAGES
 from .processing.pii import totals as pii_totals
 from .processing.text import words
@@ -87,8 +87,8 @@ def plan(recipe: Recipe) -> dict[int, list[Step]]:
         except ValueError as err:
             raise UserError(str(err), where) from None
     for stage in recipe.dedup:
-        if (stage if isinstance(stage, str) else dict(stage).get("name")) not in STAGES:
-            raise UserError(f"unknown dedup stage {stage!r}; known: {', '.join(STAGES)}", recipe.path)
+        if stage["name"] not in STAGES:
+            raise UserError(f"unknown dedup stage {stage['name']!r}; known: {', '.join(STAGES)}", recipe.path)
     return steps
 
 
@@ -108,7 +108,7 @@ def run_source(entry: SourceEntry, steps: list[Step], recipe: Recipe, cache_dir:
     if steps and len(ds):
         ds = ds.map(_run_steps, fn_kwargs={"steps": steps}, batched=True, num_proc=num_proc,
                     desc=f"{entry.source}: {', '.join(s.name for s in steps)}")
-        annotations = ds.select_columns([c for c in ("drop_reason", "edits") if c in ds.column_names])
+        annotations = ds.select_columns([c for c in ANNOTATION_COLUMNS if c in ds.column_names])
         reasons = annotations["drop_reason"] if "drop_reason" in ds.column_names else [None] * len(ds)
         for row, reason in enumerate(reasons):
             if reason is None:
@@ -122,7 +122,7 @@ def run_source(entry: SourceEntry, steps: list[Step], recipe: Recipe, cache_dir:
         if "edits" in ds.column_names:
             result.edits.update(step for edits in annotations["edits"] for step in edits)
         if "flags" in ds.column_names:
-            result.flagged.update(step for flags in ds.select_columns(["flags"])["flags"] for step in flags)
+            result.flagged.update(step for flags in annotations["flags"] for step in flags)
         stat_columns = [c for c in ds.column_names if c.startswith("stat_")]
         if stat_columns:
             stats = ds.select_columns(["lang", "drop_reason", "flags", "text", *stat_columns]).data.table
@@ -156,7 +156,6 @@ def build_corpus(recipe: Recipe, out_root: str | Path = "out", cache_dir: str | 
     priority = [e.source for e in recipe.sources]
     dedup_reports: dict[str, dict[str, Any]] = {}
     for spec in recipe.dedup:
-        spec = {"name": spec} if isinstance(spec, str) else dict(spec)
         name = spec["name"]
         try:
             corpus, dedup_reports[name] = STAGES[name](corpus, priority, num_proc, **(spec.get("params") or {}))

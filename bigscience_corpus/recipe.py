@@ -23,8 +23,8 @@ class SourceEntry:
 
     source: str
     options: dict[str, Any] = field(default_factory=dict)
-    #: Steps for this source; None means the recipe's default `steps`.
-    steps: list[Any] | None = None
+    #: Steps for this source (`{name, params, mode}` each); None means the recipe's default `steps`.
+    steps: list[dict[str, Any]] | None = None
     #: Share of the source's documents to keep when mixing, in (0, 1].
     ratio: float = 1.0
 
@@ -35,8 +35,8 @@ class Recipe:
     sources: list[SourceEntry]
     description: str = ""
     seed: int = 0
-    steps: list[Any] = field(default_factory=list)
-    dedup: list[Any] = field(default_factory=list)
+    steps: list[dict[str, Any]] = field(default_factory=list)
+    dedup: list[dict[str, Any]] = field(default_factory=list)
     #: Share of each language's documents in the validation split (at least one when it has two or more).
     validation: float = 0.05
     repo_id: str | None = None
@@ -69,6 +69,22 @@ def _check_keys(data: Any, allowed: set[str], what: str, where: str) -> dict[str
     return data
 
 
+def _named_entries(value: Any, what: str, path: str, allowed: set[str] | None = None) -> list[dict[str, Any]]:
+    """A list of steps or dedup stages, each as a mapping with a `name` (a bare name is short for `{name: ...}`),
+    so every consumer reads `entry["name"]`. `allowed` restricts the keys (steps' own keys are checked when built)."""
+    if not isinstance(value, list):
+        raise UserError(f"'{what}' must be a list", path)
+    entries = []
+    for i, entry in enumerate(value):
+        entry = {"name": entry} if isinstance(entry, str) else entry
+        if not isinstance(entry, dict) or not isinstance(entry.get("name"), str):
+            raise UserError(f"{what}[{i}] must be a name or a mapping with a 'name'", path)
+        if allowed is not None:
+            _check_keys(entry, allowed, f"{what}[{i}]", path)
+        entries.append(dict(entry))
+    return entries
+
+
 def parse_recipe(data: Any, path: str = "<recipe>", base_dir: str = ".") -> Recipe:
     """A `Recipe` from parsed YAML; raises `UserError` naming the file and the bad key."""
     data = _check_keys(data, _TOP_KEYS, "the recipe", path)
@@ -93,22 +109,20 @@ def parse_recipe(data: Any, path: str = "<recipe>", base_dir: str = ".") -> Reci
         if not isinstance(options, dict):
             raise UserError(f"{what}.options must be a mapping", path)
         steps = raw.get("steps")
-        if steps is not None and not isinstance(steps, list):
-            raise UserError(f"{what}.steps must be a list", path)
+        if steps is not None:
+            steps = _named_entries(steps, f"{what}.steps", path)
         entries.append(SourceEntry(raw["source"], options, steps, float(ratio)))
     splits = _check_keys(data.get("splits") or {}, _SPLITS_KEYS, "splits", path)
     output = _check_keys(data.get("output") or {}, _OUTPUT_KEYS, "output", path)
     validation = splits.get("validation", 0.05)
     if not isinstance(validation, (int, float)) or not 0 <= validation < 1:
         raise UserError(f"splits.validation must be in [0, 1), not {validation!r}", path)
-    for key in ("steps", "dedup"):
-        if not isinstance(data.get(key) or [], list):
-            raise UserError(f"'{key}' must be a list", path)
     seed = data.get("seed", 0)
     if not isinstance(seed, int):
         raise UserError(f"'seed' must be an integer, not {seed!r}", path)
     return Recipe(name=name, sources=entries, description=str(data.get("description", "")), seed=seed,
-                  steps=list(data.get("steps") or []), dedup=list(data.get("dedup") or []),
+                  steps=_named_entries(data.get("steps") or [], "steps", path),
+                  dedup=_named_entries(data.get("dedup") or [], "dedup", path, allowed={"name", "params"}),
                   validation=float(validation), repo_id=output.get("repo_id"),
                   max_shard_size=str(output.get("max_shard_size", "256MB")), tokenizer=output.get("tokenizer"), base_dir=base_dir, path=path)
 

@@ -97,6 +97,8 @@ def _run_cli(*args):
      "loaders/udhr.py: loader failed: ValueError: no UDHR text for ['xx-Nope']"),
     (lambda r: r["steps"].append("no_such_step"), "unknown processing step 'no_such_step'"),
     (lambda r: r["sources"][0].update(ratio=2), "sources[0].ratio must be in (0, 1]"),
+    (lambda r: r["dedup"].append({"name": "minhash", "threshold": 0.8}), "unknown key(s) ['threshold'] in dedup[3]"),
+    (lambda r: r["steps"].append(["normalise"]), "must be a name or a mapping with a 'name'"),
 ])
 def test_bad_recipes_give_one_clear_line(tmp_path, edit, message):
     recipe = yaml.safe_load(_run_cli_recipe_text())
