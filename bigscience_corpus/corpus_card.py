@@ -1,7 +1,6 @@
 """The corpus folder's README card (Hub YAML + documentation sections) and its `manifest.json`."""
 from __future__ import annotations
 
-import hashlib
 import json
 import platform
 from collections import Counter
@@ -10,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import __version__, hub_layout
-from .catalogue import get_source
+from .catalogue import file_checksum, get_source
 from .schema import DOCUMENT_FEATURES
 
 if TYPE_CHECKING:
@@ -31,10 +30,6 @@ def package_versions() -> dict[str, str]:
     return versions
 
 
-def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
 def manifest(result: "BuildResult", folder: Path) -> dict[str, Any]:
     """Everything needed to rebuild the corpus bit for bit, and to check that a rebuild matches."""
     return {
@@ -49,7 +44,7 @@ def manifest(result: "BuildResult", folder: Path) -> dict[str, Any]:
                              "published": s.after_sampling}
                     for s in result.sources},
         "dedup": result.dedup,
-        "files": {f: {"sha256": _sha256(folder / f), "config": w.config, "split": w.split}
+        "files": {f: {"sha256": file_checksum(str(folder / f)), "config": w.config, "split": w.split}
                   for w in result.written for f in w.files},
         "configs": {config: {w.split: w.rows for w in result.written if w.config == config}
                     for config in {w.config for w in result.written}},
