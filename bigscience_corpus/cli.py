@@ -18,9 +18,10 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = parser().parse_args(argv)
+    top = parser()
+    args = top.parse_args(argv)
     if not hasattr(args, "func"):
-        parser().print_help()
+        top.print_help()
         return 2
     try:
         return int(args.func(args) or 0)
